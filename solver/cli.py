@@ -1,0 +1,64 @@
+"""``python -m solver``: check, generate, solve and bench from the command line.
+
+Each subcommand lives with its subject; this module only parses arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+# subcommand -> (module, function taking the parsed arguments, returning an exit code)
+COMMANDS = {
+    "check": ("solver.checker", "command_check"),
+    "generate": ("solver.generator", "command_generate"),
+    "solve": ("solver.engine", "command_solve"),
+    "bench": ("solver.bench", "command_bench"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m solver", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="check a solution against an instance")
+    check.add_argument("instance")
+    check.add_argument("solution")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    generate = sub.add_parser("generate", help="write a generated instance")
+    generate.add_argument("--scenario", required=True)
+    generate.add_argument("--seed", type=int, default=1)
+    generate.add_argument("-o", "--output", required=True)
+    generate.add_argument(
+        "--witness", help="also write the solution the scenario was built around"
+    )
+
+    solve = sub.add_parser("solve", help="solve an instance")
+    solve.add_argument("instance")
+    solve.add_argument("-o", "--output", required=True)
+    solve.add_argument("--time-limit", type=float, default=60.0)
+    solve.add_argument("--workers", type=int, default=2)
+    solve.add_argument("--seed", type=int, default=0)
+    solve.add_argument("--previous", help="a solution to stay close to (pins kept)")
+    solve.add_argument("--deterministic", action="store_true")
+    solve.add_argument("--quiet", action="store_true")
+
+    bench = sub.add_parser("bench", help="benchmark the engine on the generated scenarios")
+    bench.add_argument("--scenarios", default="school,district,tight,short")
+    bench.add_argument("--time-limit", type=float, default=60.0)
+    bench.add_argument("--workers", type=int, default=2)
+    bench.add_argument("--seed", type=int, default=1)
+    bench.add_argument("--peer", help="also run a peer solver (fet)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module, function = COMMANDS[args.command]
+    return getattr(import_module(module), function)(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
