@@ -1,0 +1,1 @@
+"""Settings split as in cookiecutter-django: ``base`` and one module per setting."""

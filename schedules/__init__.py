@@ -1,0 +1,1 @@
+"""Everything solved: solve runs, schedule versions and their views (a later issue)."""

@@ -1,0 +1,236 @@
+"""Cohorts and their weekly block plans: the first step of the decomposition.
+
+Pupils of one class who follow the same programme move together: they form a
+*cohort*. A cohort's week is a list of *blocks*; in a block the whole cohort
+is busy with one category at the same time, split over parallel sessions
+(6A: football or dance from 15:00 to 16:00). Planning blocks instead of
+pupils shrinks the problem by the class size, and choosing each pupil's
+session inside a block is left to sectioning.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from solver.instance import Activity, Instance, Programme, Pupil
+
+# A cohort smaller than this is merged with another of its school and programme.
+SMALL_COHORT = 8
+
+
+@dataclass
+class Cohort:
+    id: str
+    school: str
+    programme: Programme
+    pupils: list[Pupil]
+    class_ids: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.pupils)
+
+    @property
+    def grades(self) -> tuple[int, int]:
+        grades = [p.grade for p in self.pupils]
+        return min(grades), max(grades)
+
+
+@dataclass
+class BlockPlan:
+    """A block to place: the cohort is busy with ``category`` for ``minutes``."""
+
+    cohort: Cohort
+    category: str
+    minutes: int
+    day: str | None = None  # the day the plan prefers; placement may move it
+    required: tuple[str, ...] = ()  # activities this block should offer
+    index: int = 0
+    extras: dict[str, int] = field(default_factory=dict)
+
+
+def cohorts_build(instance: Instance) -> list[Cohort]:
+    """Pupils of one class and one programme move together; tiny groups join a neighbour."""
+    groups: dict[tuple[str, str], list[Pupil]] = defaultdict(list)
+    for pupil in instance.pupils:
+        groups[(pupil.class_id, instance.programme_of(pupil).id)].append(pupil)
+    programmes = {p.id: p for p in instance.programmes}
+    cohorts = [
+        Cohort(
+            id=f"{class_id}/{programme_id}",
+            school=instance.class_group[class_id].site,
+            programme=programmes[programme_id],
+            pupils=pupils,
+            class_ids=(class_id,),
+        )
+        for (class_id, programme_id), pupils in sorted(groups.items())
+    ]
+    return _merge_small(cohorts)
+
+
+def _merge_small(cohorts: list[Cohort]) -> list[Cohort]:
+    by_key: dict[tuple[str, str], list[Cohort]] = defaultdict(list)
+    for cohort in cohorts:
+        by_key[(cohort.school, cohort.programme.id)].append(cohort)
+    result = []
+    for group in by_key.values():
+        group.sort(key=lambda c: c.size)
+        while len(group) > 1 and group[0].size < SMALL_COHORT:
+            small = group.pop(0)
+            partner = group[0]
+            group[0] = Cohort(
+                id=f"{partner.id}+{small.id}",
+                school=partner.school,
+                programme=partner.programme,
+                pupils=partner.pupils + small.pupils,
+                class_ids=partner.class_ids + small.class_ids,
+            )
+            group.sort(key=lambda c: c.size)
+        result.extend(group)
+    return sorted(result, key=lambda c: c.id)
+
+
+def eligible_activities(instance: Instance, cohort: Cohort, category: str) -> list[Activity]:
+    """Activities of a category that at least part of the cohort may take."""
+    lo, hi = cohort.grades
+    return [
+        a
+        for a in instance.activities
+        if a.category == category and a.grades[0] <= hi and lo <= a.grades[1]
+    ]
+
+
+def block_plans(
+    instance: Instance,
+    cohort: Cohort,
+    offered: dict[str, list[Activity]],
+    already: dict[str, int] | None = None,
+) -> list[BlockPlan]:
+    """Blocks whose minutes reach every category minimum and add up to the programme total.
+
+    ``offered`` maps a category to the activities the cohort's school can give;
+    ``already`` holds minutes the cohort received before (pinned sessions).
+    """
+    programme = cohort.programme
+    already = already or {}
+    received = dict(already)
+    remaining = programme.total_minutes - sum(already.values())
+    blocks: list[tuple[str, int]] = []
+
+    lengths = {c: sorted({a.minutes for a in acts}) for c, acts in offered.items() if acts}
+
+    def add(category: str, minutes_wanted: int) -> int:
+        nonlocal remaining
+        options = lengths.get(category)
+        if not options:
+            return 0
+        got = 0
+        for length in _lengths_for(minutes_wanted, options, remaining):
+            blocks.append((category, length))
+            got += length
+            remaining -= length
+        received[category] = received.get(category, 0) + got
+        return got
+
+    for category, minimum in sorted(programme.category_minutes.items()):
+        short = minimum - received.get(category, 0)
+        if short > 0:
+            add(category, short)
+
+    # The free minutes go, block by block, to the category the cohort's pupils
+    # prefer most, among those with a minimum, so that choice widens.
+    wishes = _category_wishes(cohort, instance)
+    fillers = [c for c in sorted(programme.category_minutes, key=lambda c: -wishes[c]) if c in lengths]
+    fillers += [c for c in sorted(lengths) if c not in fillers]
+    turn = 0
+    while remaining > 0 and fillers:
+        category = fillers[turn % len(fillers)]
+        if add(category, min(remaining, max(lengths[category]))) == 0:
+            fillers.remove(category)
+            continue
+        turn += 1
+
+    required = defaultdict(set)
+    for pupil in cohort.pupils:
+        for activity_id in pupil.required:
+            required[instance.activity[activity_id].category].add(activity_id)
+    plans = []
+    for index, (category, minutes) in enumerate(blocks):
+        plans.append(
+            BlockPlan(cohort=cohort, category=category, minutes=minutes, index=index)
+        )
+    # Every block of a category offers the required activities of that category
+    # whose length fits; sectioning picks the block in which each pupil goes.
+    for plan in plans:
+        plan.required = tuple(
+            sorted(
+                a
+                for a in required.get(plan.category, ())
+                if instance.activity[a].minutes == plan.minutes
+            )
+        )
+    return plans
+
+
+def _lengths_for(wanted: int, options: list[int], cap: int) -> list[int]:
+    """Session lengths adding up to at least ``wanted`` minutes, never past ``cap``."""
+    result: list[int] = []
+    left = wanted
+    preferred = 60 if 60 in options else options[len(options) // 2]
+    while left > 0:
+        fitting = [o for o in options if o <= cap - sum(result)]
+        if not fitting:
+            break
+        exact = [o for o in fitting if o == left]
+        if exact:
+            result.append(exact[0])
+            break
+        if preferred in fitting and (preferred <= left or len(fitting) == 1):
+            choice = preferred
+        else:
+            # the length whose leftover is smallest, overshooting only when nothing fits
+            under = [o for o in fitting if o <= left]
+            choice = max(under) if under else min(fitting)
+        result.append(choice)
+        left -= choice
+    return result
+
+
+def _category_wishes(cohort: Cohort, instance: Instance) -> dict[str, int]:
+    wishes: dict[str, int] = defaultdict(int)
+    for pupil in cohort.pupils:
+        for category in pupil.preferences:
+            wishes[category] += 1
+    return wishes
+
+
+def spread_over_days(
+    plans: list[BlockPlan], windows: dict[str, tuple[int, int]], programme: Programme
+) -> None:
+    """Give each block a day: longest first onto the day with most room left (LPT)."""
+    capacity = {
+        day: min(end - start, programme.max_minutes_per_day) for day, (start, end) in windows.items()
+    }
+    used = dict.fromkeys(windows, 0)
+    target = programme.preferred_minutes_per_day
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    for plan in sorted(plans, key=lambda p: (-p.minutes, p.index)):
+        fits = [d for d in windows if used[d] + plan.minutes <= capacity[d]]
+        if not fits:
+            plan.day = None
+            continue
+        # Below the preferred load first, then fewest blocks of this category
+        # that day (variety), then most room left.
+        day = min(
+            fits,
+            key=lambda d: (
+                used[d] + plan.minutes > target,
+                count[(d, plan.category)],
+                used[d] - capacity[d],
+                list(windows).index(d),
+            ),
+        )
+        plan.day = day
+        used[day] += plan.minutes
+        count[(day, plan.category)] += 1

@@ -1,0 +1,317 @@
+"""The engine: from an instance to the best valid solution within a time limit.
+
+The pipeline follows DESIGN.md, "how to get to scale":
+
+1. cohorts and block plans (``solver.cohorts``),
+2. greedy district-wide placement of the blocks (``solver.construct``),
+3. sectioning pupils into each block's parallel sessions (``solver.sectioning``),
+4. repair for pupils still short (``solver.repair``),
+5. large-neighbourhood search with CP-SAT over one school-day at a time
+   (``solver.improve``) until the time limit.
+
+With a ``previous`` solution the engine starts from it instead of from
+scratch: pinned sessions stay exactly, every other previous session stays
+where the rules still allow, and only what broke is rebuilt.
+Every returned solution has passed the independent checker.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from solver.checker import CheckReport, check
+from solver.construct import Builder, Construction, construct
+from solver.instance import Instance, InstanceError, load_instance
+from solver.ledger import Booking, Ledger
+from solver.repair import open_sessions_for_short, seat_short_pupils
+from solver.sectioning import section_cohort
+from solver.solution import Session, Solution, SolutionError, load_solution, save_solution
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a coordinator sees while the solver runs."""
+
+    elapsed: float
+    coverage: float
+    penalty: float
+    stage: str
+
+
+@dataclass
+class SolveResult:
+    solution: Solution
+    report: CheckReport
+    seconds: float
+    first_full_cover: float | None
+    history: list[Progress] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> float:
+        return self.report.coverage
+
+
+@dataclass
+class Options:
+    time_limit: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    deterministic: bool = False
+    naive: bool = False  # the class-by-class greedy floor, for benchmarks
+    improve: bool = True
+
+
+class _Run:
+    def __init__(self, instance: Instance, options: Options, on_progress):
+        self.instance = instance
+        self.options = options
+        self.on_progress = on_progress
+        self.started = time.monotonic()
+        self.history: list[Progress] = []
+        self.first_full_cover: float | None = None
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def remaining(self) -> float:
+        return self.options.time_limit - self.elapsed()
+
+    def report(self, solution: Solution, stage: str) -> CheckReport:
+        report = check(self.instance, solution)
+        progress = Progress(self.elapsed(), report.coverage, report.penalty, stage)
+        self.history.append(progress)
+        if report.valid and report.unmet_minutes == 0 and self.first_full_cover is None:
+            self.first_full_cover = progress.elapsed
+        log.info("%s: %.1fs coverage %.4f penalty %.1f", stage, *progress[:3]) if False else None
+        if self.on_progress is not None:
+            self.on_progress(progress)
+        return report
+
+
+def solve(
+    instance: Instance,
+    *,
+    time_limit: float = 60.0,
+    workers: int = 2,
+    seed: int = 0,
+    deterministic: bool = False,
+    previous: Solution | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    naive: bool = False,
+    improve: bool = True,
+) -> SolveResult:
+    """The best valid solution found within ``time_limit`` seconds."""
+    options = Options(time_limit, workers, seed, deterministic, naive, improve)
+    run = _Run(instance, options, on_progress)
+    if previous is None and instance.previous is not None:
+        previous = Solution.from_dict(instance.previous)
+
+    ledger = Ledger(instance)
+    builder = Builder(instance, ledger, naive=naive)
+    if previous is not None:
+        bookings = _keep_previous(instance, previous, ledger)
+    else:
+        construction = construct(instance, naive=naive, ledger=ledger)
+        bookings = _section(instance, construction, options)
+    seat_short_pupils(instance, bookings, ledger)
+    bookings += open_sessions_for_short(instance, bookings, ledger, builder)
+    seat_short_pupils(instance, bookings, ledger)
+    solution = _to_solution(instance, bookings)
+    report = run.report(solution, "constructed")
+
+    if improve and not naive and run.remaining() > 1:
+        from solver.improve import improve_schedule
+
+        def better(candidate: list[Booking], stage: str) -> None:
+            nonlocal solution, report
+            solution = _to_solution(instance, candidate)
+            report = run.report(solution, stage)
+
+        bookings = improve_schedule(instance, bookings, ledger, run, better)
+        solution = _to_solution(instance, bookings)
+        report = check(instance, solution)
+
+    if not report.valid:
+        # A bug, never a normal outcome: drop what breaks a rule rather than return it.
+        log.error("engine produced %d violations; removing them", len(report.violations))
+        solution, report = _strip_violations(instance, solution, report)
+    solution.stats = {
+        "solver": "extended-day engine (cohorts, greedy, CP-SAT sectioning and LNS)",
+        "seconds": round(run.elapsed(), 2),
+        "status": "COMPLETE" if report.unmet_minutes == 0 else "PARTIAL",
+        "coverage": round(report.coverage, 6),
+        "unmet_minutes": report.unmet_minutes,
+        "penalty": report.penalty,
+        "first_full_cover_seconds": None
+        if run.first_full_cover is None
+        else round(run.first_full_cover, 2),
+    }
+    return SolveResult(
+        solution=solution,
+        report=report,
+        seconds=run.elapsed(),
+        first_full_cover=run.first_full_cover,
+        history=run.history,
+    )
+
+
+def _section(instance: Instance, construction: Construction, options: Options) -> list[Booking]:
+    """Seat each cohort's pupils in its blocks; empty sessions give back their resources."""
+    by_cohort: dict[str, list[list[Booking]]] = {}
+    for block in construction.blocks:
+        by_cohort.setdefault(block.plan.cohort.id, []).append(block.sessions)
+    bookings: list[Booking] = []
+    ledger = construction.ledger
+    for cohort in construction.cohorts:
+        blocks = by_cohort.get(cohort.id, [])
+        if not blocks:
+            continue
+        seats = section_cohort(instance, cohort, blocks, seed=options.seed)
+        for block in blocks:
+            for session in block:
+                pupils = seats[id(session)]
+                if not pupils:
+                    ledger.unbook(session)
+                    continue
+                session.pupils = pupils
+                for pupil_id in pupils:
+                    ledger.pupil_book(pupil_id, session)
+                bookings.append(session)
+    return bookings
+
+
+def _keep_previous(instance: Instance, previous: Solution, ledger: Ledger) -> list[Booking]:
+    """Pins exactly; every other previous session that the rules still allow, as it was."""
+    kept: list[Booking] = []
+    ordered = sorted(previous.sessions, key=lambda s: not s.pinned)
+    for session in ordered:
+        activity = instance.activity.get(session.activity)
+        room = instance.room.get(session.room)
+        if activity is None or room is None or session.day not in instance.days:
+            continue
+        booking = Booking(
+            activity=activity,
+            day=session.day,
+            start=session.start,
+            end=session.start + activity.minutes,
+            room=room,
+            coaches=list(session.coaches),
+            pinned=session.pinned,
+        )
+        if session.pinned:
+            booking.pupils = list(session.pupils)
+            ledger.book(booking)
+            kept.append(booking)
+            continue
+        if not _still_fits(instance, booking, ledger):
+            continue
+        pupils = [
+            p
+            for p in session.pupils
+            if p in instance.pupil
+            and ledger.pupil_can(p, activity, booking.day, booking.start, booking.end, booking.site)
+        ]
+        capacity = min(activity.max_group, room.capacity)
+        if len(pupils) < activity.min_group:
+            continue
+        booking.pupils = pupils[:capacity]
+        ledger.book(booking)
+        kept.append(booking)
+    return kept
+
+
+def _still_fits(instance: Instance, booking: Booking, ledger: Ledger) -> bool:
+    activity = booking.activity
+    if booking.end != booking.start + activity.minutes or not set(booking.room.kinds) & set(
+        activity.room_kinds
+    ):
+        return False
+    if not ledger.room_can(booking.room, booking.day, booking.start, booking.end):
+        return False
+    if len(set(booking.coaches)) != activity.coaches:
+        return False
+    for coach_id in booking.coaches:
+        coach = instance.coach.get(coach_id)
+        if coach is None or activity.skill not in coach.skills:
+            return False
+        if not ledger.coach_can(coach, booking.day, booking.start, booking.end, booking.site):
+            return False
+    return True
+
+
+def _to_solution(instance: Instance, bookings: list[Booking]) -> Solution:
+    ordered = sorted(
+        (b for b in bookings if b.pupils),
+        key=lambda b: (instance.days.index(b.day), b.start, b.room.id),
+    )
+    sessions = [
+        Session(
+            id=f"s{i + 1}",
+            activity=b.activity.id,
+            day=b.day,
+            start=b.start,
+            end=b.end,
+            room=b.room.id,
+            coaches=tuple(b.coaches),
+            pupils=tuple(sorted(b.pupils)),
+            pinned=b.pinned,
+        )
+        for i, b in enumerate(ordered)
+    ]
+    return Solution(instance=instance.name, sessions=sessions)
+
+
+def _strip_violations(
+    instance: Instance, solution: Solution, report: CheckReport
+) -> tuple[Solution, CheckReport]:
+    """Remove sessions named in violations until the checker is satisfied."""
+    while not report.valid:
+        bad = {i for v in report.violations for i in v.ids}
+        kept = [s for s in solution.sessions if s.id not in bad and not (set(s.pupils) & bad)]
+        if len(kept) == len(solution.sessions):
+            kept = kept[:-1]
+        solution = Solution(instance=solution.instance, sessions=kept)
+        report = check(instance, solution)
+    return solution, report
+
+
+def command_solve(args) -> int:
+    """``python -m solver solve``."""
+    try:
+        instance = load_instance(args.instance)
+        previous = load_solution(args.previous) if args.previous else None
+    except (InstanceError, SolutionError) as error:
+        print(error, file=sys.stderr)
+        return 2
+
+    def show(progress: Progress) -> None:
+        if not args.quiet:
+            print(
+                f"{progress.elapsed:7.1f}s  {progress.stage:<24} coverage "
+                f"{progress.coverage:8.4%}  penalty {progress.penalty:10.1f}",
+                file=sys.stderr,
+            )
+
+    result = solve(
+        instance,
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        deterministic=args.deterministic,
+        previous=previous,
+        on_progress=show,
+    )
+    save_solution(result.solution, args.output)
+    if not args.quiet:
+        print(result.report.format_text())
+    stats: dict[str, Any] = result.solution.stats
+    print(json.dumps(stats), file=sys.stderr)
+    return 0

@@ -1,0 +1,179 @@
+"""Repair: give pupils who are still short the minutes they miss.
+
+After sectioning some pupils lack minutes: they were unavailable during one of
+their cohort's blocks, a block found no coach, or a session stayed below its
+minimum. Repair first seats them in sessions that have room to spare (another
+class's football at a time the pupil is free), then opens new sessions for
+groups of short pupils of one school where a coach and a room are still free.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from solver.instance import Instance, Pupil
+from solver.ledger import Booking, Ledger
+
+
+class Shortfall:
+    """Minutes each pupil still misses, by the spec's deficit formula."""
+
+    def __init__(self, instance: Instance, bookings: list[Booking]):
+        self.instance = instance
+        self.received: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.attended: dict[str, set[str]] = defaultdict(set)
+        for booking in bookings:
+            for pupil_id in booking.pupils:
+                self.add(pupil_id, booking)
+
+    def add(self, pupil_id: str, booking: Booking) -> None:
+        self.received[pupil_id][booking.activity.category] += booking.minutes
+        self.attended[pupil_id].add(booking.activity.id)
+
+    def deficit(self, pupil: Pupil) -> int:
+        programme = self.instance.programme_of(pupil)
+        received = self.received[pupil.id]
+        short = sum(max(0, m - received[c]) for c, m in programme.category_minutes.items())
+        missing = programme.total_minutes - sum(received.values())
+        required = sum(
+            self.instance.activity[a].minutes
+            for a in pupil.required
+            if a not in self.attended[pupil.id]
+        )
+        return max(short, missing) + required
+
+    def gain(self, pupil: Pupil, booking: Booking) -> int:
+        """How many unmet minutes attending this session would remove."""
+        before = self.deficit(pupil)
+        category = booking.activity.category
+        had = booking.activity.id in self.attended[pupil.id]
+        self.received[pupil.id][category] += booking.minutes
+        self.attended[pupil.id].add(booking.activity.id)
+        after = self.deficit(pupil)
+        self.received[pupil.id][category] -= booking.minutes
+        if not had:
+            self.attended[pupil.id].discard(booking.activity.id)
+        return before - after
+
+
+def seat_short_pupils(instance: Instance, bookings: list[Booking], ledger: Ledger) -> int:
+    """Seat short pupils in sessions with spare places; returns how many seats were given."""
+    shortfall = Shortfall(instance, bookings)
+    by_site: dict[str, list[Booking]] = defaultdict(list)
+    for booking in bookings:
+        by_site[booking.site].append(booking)
+    seated = 0
+    short = sorted(
+        (p for p in instance.pupils if shortfall.deficit(p) > 0),
+        key=lambda p: (-shortfall.deficit(p), p.id),
+    )
+    for pupil in short:
+        school = instance.school_of(pupil)
+        reachable = [school] + [
+            s.id
+            for s in instance.sites
+            if s.id != school
+            and (t := instance.travel_minutes(school, s.id)) is not None
+            and t <= instance.max_pupil_travel_minutes
+        ]
+        while shortfall.deficit(pupil) > 0:
+            best = None
+            for site in reachable:
+                for booking in by_site[site]:
+                    capacity = min(booking.activity.max_group, booking.room.capacity)
+                    if len(booking.pupils) >= capacity or pupil.id in booking.pupils:
+                        continue
+                    gain = shortfall.gain(pupil, booking)
+                    if gain <= 0:
+                        continue
+                    if not ledger.pupil_can(
+                        pupil.id, booking.activity, booking.day, booking.start, booking.end,
+                        booking.site,
+                    ):
+                        continue
+                    classes = {instance.pupil[q].class_id for q in booking.pupils}
+                    key = (-gain, pupil.class_id not in classes, booking.day, booking.start)
+                    if best is None or key < best[0]:
+                        best = (key, booking)
+            if best is None:
+                break
+            booking = best[1]
+            booking.pupils.append(pupil.id)
+            ledger.pupil_book(pupil.id, booking)
+            shortfall.add(pupil.id, booking)
+            seated += 1
+    return seated
+
+
+def open_sessions_for_short(instance: Instance, bookings: list[Booking], ledger: Ledger,
+                            builder) -> list[Booking]:
+    """New sessions for groups of short pupils of one school, where resources allow."""
+    shortfall = Shortfall(instance, bookings)
+    opened: list[Booking] = []
+    by_school: dict[str, list[Pupil]] = defaultdict(list)
+    for pupil in instance.pupils:
+        if shortfall.deficit(pupil) > 0:
+            by_school[instance.school_of(pupil)].append(pupil)
+    for school, pupils in sorted(by_school.items()):
+        window = instance.site[school].window
+        progress = True
+        while progress:
+            progress = False
+            pupils = [p for p in pupils if shortfall.deficit(p) > 0]
+            if not pupils:
+                break
+            for activity in _activities_by_need(instance, pupils, shortfall):
+                for day in [d for d in instance.days if d in window]:
+                    start = window[day][0]
+                    while start + activity.minutes <= window[day][1]:
+                        booking = builder.find_session(activity, school, day, start,
+                                                       activity.max_group)
+                        if booking is not None:
+                            takers = [
+                                p for p in pupils
+                                if shortfall.gain(p, booking) > 0
+                                and ledger.pupil_can(p.id, activity, day, start, booking.end,
+                                                     booking.site)
+                            ]
+                            capacity = min(activity.max_group, booking.room.capacity)
+                            if len(takers) >= activity.min_group:
+                                takers.sort(key=lambda p: -shortfall.deficit(p))
+                                booking.pupils = [p.id for p in takers[:capacity]]
+                                ledger.book(booking)
+                                for pupil_id in booking.pupils:
+                                    shortfall.add(pupil_id, booking)
+                                opened.append(booking)
+                                progress = True
+                                break
+                        start += instance.slot_minutes
+                    if progress:
+                        break
+                if progress:
+                    break
+    return opened
+
+
+def _activities_by_need(instance: Instance, pupils: list[Pupil], shortfall: Shortfall):
+    """Activities ordered by how many short pupils they would help."""
+    helped: dict[str, int] = defaultdict(int)
+    for activity in instance.activities:
+        for pupil in pupils:
+            if not activity.grades[0] <= pupil.grade <= activity.grades[1]:
+                continue
+            programme = instance.programme_of(pupil)
+            received = shortfall.received[pupil.id]
+            needs_category = received[activity.category] < programme.category_minutes.get(
+                activity.category, 0
+            )
+            needs_total = sum(received.values()) < programme.total_minutes
+            if activity.id in pupil.required and activity.id not in shortfall.attended[pupil.id]:
+                helped[activity.id] += 3
+            elif needs_category:
+                helped[activity.id] += 2
+            elif needs_total and not _any_category_short(programme, received):
+                helped[activity.id] += 1
+    return [instance.activity[a] for a, n in sorted(helped.items(), key=lambda kv: -kv[1]) if n]
+
+
+def _any_category_short(programme, received) -> bool:
+    return any(received[c] < m for c, m in programme.category_minutes.items())
