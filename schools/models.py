@@ -313,9 +313,7 @@ class WeeklySpan(models.Model):
 class SiteWindow(WeeklySpan):
     """A school's extended-day window on one weekday (after regular lessons)."""
 
-    site = models.ForeignKey(
-        Site, models.CASCADE, related_name="windows", verbose_name=_("school")
-    )
+    site = models.ForeignKey(Site, models.CASCADE, related_name="windows", verbose_name=_("school"))
 
     class Meta(WeeklySpan.Meta):
         verbose_name = _("extended-day window")
@@ -334,8 +332,10 @@ class SiteWindow(WeeklySpan):
         site = _related(self, "site")
         if site is not None and site.kind != Site.Kind.SCHOOL:
             raise ValidationError(
-                {"site": _("Only a school has an extended-day window; %(site)s is a venue.")
-                 % {"site": site.name}}
+                {
+                    "site": _("Only a school has an extended-day window; %(site)s is a venue.")
+                    % {"site": site.name}
+                }
             )
 
 
@@ -347,9 +347,7 @@ class TravelTime(models.Model):
     """
 
     district = models.ForeignKey(District, models.PROTECT, verbose_name=_("district"))
-    site_a = models.ForeignKey(
-        Site, models.CASCADE, related_name="+", verbose_name=_("from site")
-    )
+    site_a = models.ForeignKey(Site, models.CASCADE, related_name="+", verbose_name=_("from site"))
     site_b = models.ForeignKey(Site, models.CASCADE, related_name="+", verbose_name=_("to site"))
     minutes = models.PositiveSmallIntegerField(_("minutes"))
 
@@ -460,9 +458,7 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["district", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "name"], name="organisation_unique_name"
-            ),
+            models.UniqueConstraint(fields=["district", "name"], name="organisation_unique_name"),
         ]
 
     def __str__(self) -> str:
@@ -535,6 +531,15 @@ class Coach(models.Model):
                     {"organisation": _("The organisation belongs to another district.")}
                 )
             self.district_id = organisation.district_id
+            # The form leaves the derived district out, so it cannot check the code itself.
+            taken = Coach.objects.filter(district_id=self.district_id, code=self.code)
+            if self.code and taken.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {
+                        "code": _("Another coach in this district has code %(code)s.")
+                        % {"code": self.code}
+                    }
+                )
 
 
 class CoachAvailability(WeeklySpan):
@@ -621,7 +626,9 @@ class Activity(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["district", "code"], name="activity_unique_code"),
             models.CheckConstraint(condition=Q(minutes__gte=1), name="activity_minutes_positive"),
-            models.CheckConstraint(condition=Q(min_group__gte=1), name="activity_min_group_positive"),
+            models.CheckConstraint(
+                condition=Q(min_group__gte=1), name="activity_min_group_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(max_group__gte=F("min_group")), name="activity_group_range"
             ),
@@ -646,12 +653,11 @@ class Activity(models.Model):
     def clean(self) -> None:
         errors: dict[str, list] = {}
         district = _related(self, "district")
-        if district is not None and self.minutes:
-            if self.minutes % district.slot_minutes:
-                errors.setdefault("minutes", []).append(
-                    _("The length must be a multiple of %(slot)s minutes; %(minutes)s is not.")
-                    % {"slot": district.slot_minutes, "minutes": self.minutes}
-                )
+        if district is not None and self.minutes and self.minutes % district.slot_minutes:
+            errors.setdefault("minutes", []).append(
+                _("The length must be a multiple of %(slot)s minutes; %(minutes)s is not.")
+                % {"slot": district.slot_minutes, "minutes": self.minutes}
+            )
         if self.minutes is not None and self.minutes < 1:
             errors.setdefault("minutes", []).append(_("An activity lasts at least one slot."))
         if self.min_group is not None and self.min_group < 1:
@@ -732,8 +738,10 @@ class Programme(models.Model):
             )
             if clash is not None:
                 errors.setdefault("grade_min", []).append(
-                    _("Grades %(lo)s-%(hi)s are already in programme %(other)s; a grade "
-                      "belongs to one programme.")
+                    _(
+                        "Grades %(lo)s-%(hi)s are already in programme %(other)s; a grade "
+                        "belongs to one programme."
+                    )
                     % {"lo": clash.grade_min, "hi": clash.grade_max, "other": clash}
                 )
         _raise_if(errors)
@@ -766,9 +774,12 @@ class ProgrammeCategoryMinimum(models.Model):
 
     def clean(self) -> None:
         programme, category = _related(self, "programme"), _related(self, "category")
-        if programme is not None and category is not None:
-            if programme.district_id and category.district_id != programme.district_id:
-                raise ValidationError({"category": _("This belongs to another district.")})
+        if (
+            programme is not None
+            and category is not None
+            and category.district_id != programme.district_id
+        ):
+            raise ValidationError({"category": _("This belongs to another district.")})
 
 
 class ClassGroup(models.Model):
@@ -863,7 +874,9 @@ class Pupil(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.given_name, self.surname_prefix, self.surname) if part)
+        return " ".join(
+            part for part in (self.given_name, self.surname_prefix, self.surname) if part
+        )
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
@@ -896,7 +909,9 @@ class PupilPreference(models.Model):
     pupil = models.ForeignKey(
         Pupil, models.CASCADE, related_name="preferences", verbose_name=_("pupil")
     )
-    category = models.ForeignKey(Category, models.CASCADE, related_name="+", verbose_name=_("category"))
+    category = models.ForeignKey(
+        Category, models.CASCADE, related_name="+", verbose_name=_("category")
+    )
     activity = models.ForeignKey(
         Activity, models.CASCADE, related_name="preferences", verbose_name=_("activity")
     )

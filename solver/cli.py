@@ -31,9 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--scenario", required=True)
     generate.add_argument("--seed", type=int, default=1)
     generate.add_argument("-o", "--output", required=True)
-    generate.add_argument(
-        "--witness", help="also write the solution the scenario was built around"
-    )
+    generate.add_argument("--witness", help="also write the solution the scenario was built around")
 
     solve = sub.add_parser("solve", help="solve an instance")
     solve.add_argument("instance")

@@ -114,42 +114,18 @@ def block_plans(
     """
     programme = cohort.programme
     already = already or {}
-    received = dict(already)
-    remaining = programme.total_minutes - sum(already.values())
-    blocks: list[tuple[str, int]] = []
-
     lengths = {c: sorted({a.minutes for a in acts}) for c, acts in offered.items() if acts}
-
-    def add(category: str, minutes_wanted: int) -> int:
-        nonlocal remaining
-        options = lengths.get(category)
-        if not options:
-            return 0
-        got = 0
-        for length in _lengths_for(minutes_wanted, options, remaining):
-            blocks.append((category, length))
-            got += length
-            remaining -= length
-        received[category] = received.get(category, 0) + got
-        return got
-
-    for category, minimum in sorted(programme.category_minutes.items()):
-        short = minimum - received.get(category, 0)
-        if short > 0:
-            add(category, short)
-
-    # The free minutes go, block by block, to the category the cohort's pupils
-    # prefer most, among those with a minimum, so that choice widens.
     wishes = _category_wishes(cohort, instance)
-    fillers = [c for c in sorted(programme.category_minutes, key=lambda c: -wishes[c]) if c in lengths]
-    fillers += [c for c in sorted(lengths) if c not in fillers]
-    turn = 0
-    while remaining > 0 and fillers:
-        category = fillers[turn % len(fillers)]
-        if add(category, min(remaining, max(lengths[category]))) == 0:
-            fillers.remove(category)
-            continue
-        turn += 1
+    blocks = _compose(
+        total=programme.total_minutes - sum(already.values()),
+        minimums={
+            c: max(0, m - already.get(c, 0))
+            for c, m in programme.category_minutes.items()
+            if c in lengths
+        },
+        lengths=lengths,
+        wishes=wishes,
+    )
 
     required = defaultdict(set)
     for pupil in cohort.pupils:
@@ -157,9 +133,7 @@ def block_plans(
             required[instance.activity[activity_id].category].add(activity_id)
     plans = []
     for index, (category, minutes) in enumerate(blocks):
-        plans.append(
-            BlockPlan(cohort=cohort, category=category, minutes=minutes, index=index)
-        )
+        plans.append(BlockPlan(cohort=cohort, category=category, minutes=minutes, index=index))
     # Every block of a category offers the required activities of that category
     # whose length fits; sectioning picks the block in which each pupil goes.
     for plan in plans:
@@ -173,28 +147,57 @@ def block_plans(
     return plans
 
 
-def _lengths_for(wanted: int, options: list[int], cap: int) -> list[int]:
-    """Session lengths adding up to at least ``wanted`` minutes, never past ``cap``."""
-    result: list[int] = []
-    left = wanted
-    preferred = 60 if 60 in options else options[len(options) // 2]
-    while left > 0:
-        fitting = [o for o in options if o <= cap - sum(result)]
-        if not fitting:
-            break
-        exact = [o for o in fitting if o == left]
-        if exact:
-            result.append(exact[0])
-            break
-        if preferred in fitting and (preferred <= left or len(fitting) == 1):
-            choice = preferred
-        else:
-            # the length whose leftover is smallest, overshooting only when nothing fits
-            under = [o for o in fitting if o <= left]
-            choice = max(under) if under else min(fitting)
-        result.append(choice)
-        left -= choice
-    return result
+def _compose(
+    *, total: int, minimums: dict[str, int], lengths: dict[str, list[int]], wishes
+) -> list[tuple[str, int]]:
+    """Blocks (category, minutes) meeting each minimum and adding up to ``total``.
+
+    A small knapsack: per category, the fewest blocks for each possible sum
+    (preferring hour-long ones); across categories, the largest sum up to the
+    total, then the fewest blocks, with extra minutes going to the categories
+    that pupils asked for or that have a minimum.
+    """
+    if total <= 0:
+        return []
+    per_category: dict[str, dict[int, tuple[float, list[int]]]] = {}
+    for category, options in lengths.items():
+        # coins[s]: (cost, lengths) of the cheapest way to make s minutes
+        coins: dict[int, tuple[float, list[int]]] = {0: (0.0, [])}
+        for amount in range(1, total + 1):
+            best = None
+            for length in options:
+                rest = coins.get(amount - length)
+                if rest is None:
+                    continue
+                cost = rest[0] + 1 + abs(length - 60) / 30
+                if best is None or cost < best[0]:
+                    best = (cost, rest[1] + [length])
+            if best is not None:
+                coins[amount] = best
+        minimum = minimums.get(category, 0)
+        extra_cost = 0.001 if category in minimums else 0.003
+        extra_cost /= 1 + wishes.get(category, 0)
+        per_category[category] = {
+            amount: (cost * 100 + (amount - minimum) * extra_cost, made)
+            for amount, (cost, made) in coins.items()
+            if amount >= minimum
+        }
+    # Across categories: best[t] = cheapest choice of amounts adding up to t.
+    best: dict[int, tuple[float, list[tuple[str, int]]]] = {0: (0.0, [])}
+    for category in sorted(per_category):
+        step: dict[int, tuple[float, list[tuple[str, int]]]] = {}
+        for done, (cost, chosen) in best.items():
+            for amount, (extra, made) in per_category[category].items():
+                reach = done + amount
+                if reach > total:
+                    continue
+                candidate = (cost + extra, chosen + [(category, m) for m in made])
+                if reach not in step or candidate[0] < step[reach][0]:
+                    step[reach] = candidate
+        best = step
+    if not best:
+        return []
+    return best[max(best)][1]
 
 
 def _category_wishes(cohort: Cohort, instance: Instance) -> dict[str, int]:
@@ -210,7 +213,8 @@ def spread_over_days(
 ) -> None:
     """Give each block a day: longest first onto the day with most room left (LPT)."""
     capacity = {
-        day: min(end - start, programme.max_minutes_per_day) for day, (start, end) in windows.items()
+        day: min(end - start, programme.max_minutes_per_day)
+        for day, (start, end) in windows.items()
     }
     used = dict.fromkeys(windows, 0)
     target = programme.preferred_minutes_per_day

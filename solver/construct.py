@@ -34,6 +34,15 @@ class Construction:
     blocks: list[PlacedBlock]
     unplaced: list[BlockPlan]
     ledger: Ledger
+    # the activities each block may offer, by (cohort, category, minutes)
+    candidates: dict[tuple[str, str, int], list[Activity]] = field(default_factory=dict)
+
+    def short_schools(self) -> list[str]:
+        """Schools with blocks that found no place, most unplaced pupil-minutes first."""
+        missing: dict[str, int] = defaultdict(int)
+        for plan in self.unplaced:
+            missing[plan.cohort.school] += plan.minutes * plan.cohort.size
+        return sorted(missing, key=lambda s: (-missing[s], s))
 
 
 class Builder:
@@ -54,6 +63,7 @@ class Builder:
         self.cohort_day_minutes: dict[tuple[str, str], int] = defaultdict(int)
         self.offered: dict[tuple[str, str], int] = defaultdict(int)  # (cohort, activity)
         self.offered_day: dict[tuple[str, str, str], int] = defaultdict(int)
+        self.shortest_block: dict[str, int] = {}
 
     # -- what a school can offer -------------------------------------------
 
@@ -153,9 +163,9 @@ class Builder:
             a.id
             for a in sorted(
                 candidates,
-                key=lambda a: -self.activity_score(cohort, a, day, wishes)
-                if not self.naive
-                else a.id,
+                key=lambda a: (
+                    -self.activity_score(cohort, a, day, wishes) if not self.naive else a.id
+                ),
             )
         ]
         attempts = 0
@@ -164,7 +174,9 @@ class Builder:
                 break
             attempts += 1
             activity = self.instance.activity[activity_id]
-            eligible = sum(1 for p in present if activity.grades[0] <= p.grade <= activity.grades[1])
+            eligible = sum(
+                1 for p in present if activity.grades[0] <= p.grade <= activity.grades[1]
+            )
             if eligible < activity.min_group or min_total + activity.min_group > need:
                 continue
             if activity_id in plan.required and any(s.activity.id == activity_id for s in sessions):
@@ -189,7 +201,12 @@ class Builder:
         return self.ledger._apart(start, end, site, self.cohort_busy[(cohort.id, day)])
 
     def starts(self, plan: BlockPlan, day: str) -> list[int]:
-        """Grid starts inside the window, those next to the cohort's other blocks first."""
+        """Grid starts inside the window, those that waste least of the cohort's day first.
+
+        Waste is free time in the cohort's window that becomes too short for
+        any of its blocks: a start at 15:15 in a 14:30 window loses 45 minutes
+        when every block lasts an hour.
+        """
         window = self.instance.site[plan.cohort.school].window.get(day)
         if window is None:
             return []
@@ -197,10 +214,20 @@ class Builder:
         all_starts = list(range(window[0], window[1] - plan.minutes + 1, slot))
         if self.naive:
             return all_starts
-        busy = self.cohort_busy[(plan.cohort.id, day)]
-        adjacent = [e for _, e, _ in busy] + [b - plan.minutes for b, _, _ in busy]
-        first = [s for s in sorted(set(adjacent)) if s in all_starts]
-        return first + [s for s in all_starts if s not in first]
+        busy = sorted((b, e) for b, e, _ in self.cohort_busy[(plan.cohort.id, day)])
+        shortest = self.shortest_block.get(plan.cohort.id, plan.minutes)
+
+        def waste(start: int) -> int:
+            taken = sorted(busy + [(start, start + plan.minutes)])
+            lost, cursor = 0, window[0]
+            for b, e in taken + [(window[1], window[1])]:
+                gap = b - cursor
+                if 0 < gap < shortest:
+                    lost += gap
+                cursor = max(cursor, e)
+            return lost
+
+        return sorted(all_starts, key=lambda s: (waste(s), s))
 
     def place(self, plan: BlockPlan, days: list[str], candidates, wishes) -> PlacedBlock | None:
         cohort = plan.cohort
@@ -208,12 +235,11 @@ class Builder:
             limit = cohort.programme.max_minutes_per_day
             if self.cohort_day_minutes[(cohort.id, day)] + plan.minutes > limit:
                 continue
+            busy = self.cohort_busy[(cohort.id, day)]
             for start in self.starts(plan, day):
-                if not self._cohort_free(cohort, day, start, start + plan.minutes, cohort.school):
-                    # another site may still fit; _cohort_free per session decides
-                    if any(b < start + plan.minutes and start < e
-                           for b, e, _ in self.cohort_busy[(cohort.id, day)]):
-                        continue
+                # Overlap rules a start out; travel is checked per session's site.
+                if any(b < start + plan.minutes and start < e for b, e, _ in busy):
+                    continue
                 sessions = self.try_block(plan, day, start, candidates, wishes)
                 if sessions is None:
                     continue
@@ -234,7 +260,9 @@ class Builder:
         return PlacedBlock(plan=plan, day=day, start=start, end=end, sessions=sessions)
 
 
-def construct(instance: Instance, *, naive: bool = False, ledger: Ledger | None = None) -> Construction:
+def construct(
+    instance: Instance, *, naive: bool = False, ledger: Ledger | None = None
+) -> Construction:
     """Cohorts, their block plans and a greedy placement of every block."""
     ledger = ledger or Ledger(instance)
     builder = Builder(instance, ledger, naive=naive)
@@ -246,7 +274,11 @@ def construct(instance: Instance, *, naive: bool = False, ledger: Ledger | None 
 
     for cohort in cohorts:
         offered = {
-            c.id: [a for a in eligible_activities(instance, cohort, c.id) if builder.can_offer(a, cohort.school)]
+            c.id: [
+                a
+                for a in eligible_activities(instance, cohort, c.id)
+                if builder.can_offer(a, cohort.school)
+            ]
             for c in instance.categories
         }
         cohort_plans = block_plans(instance, cohort, offered)
@@ -262,6 +294,10 @@ def construct(instance: Instance, *, naive: bool = False, ledger: Ledger | None 
         wishes_by_cohort[cohort.id] = _wishes(cohort)
         plans.extend(cohort_plans)
 
+    for cohort in cohorts:
+        mine = [p.minutes for p in plans if p.cohort is cohort]
+        if mine:
+            builder.shortest_block[cohort.id] = min(mine)
     scarcity = _scarcity(instance, plans, builder)
     if naive:
         order = sorted(plans, key=lambda p: (p.cohort.id, p.index))
@@ -280,13 +316,102 @@ def construct(instance: Instance, *, naive: bool = False, ledger: Ledger | None 
             days.remove(plan.day)
             days.insert(0, plan.day)
         placed = builder.place(
-            plan, days, candidates[(cohort.id, plan.category, plan.minutes)], wishes_by_cohort[cohort.id]
+            plan,
+            days,
+            candidates[(cohort.id, plan.category, plan.minutes)],
+            wishes_by_cohort[cohort.id],
         )
         if placed is None:
             unplaced.append(plan)
         else:
             blocks.append(placed)
-    return Construction(cohorts=cohorts, blocks=blocks, unplaced=unplaced, ledger=ledger)
+    return Construction(
+        cohorts=cohorts, blocks=blocks, unplaced=unplaced, ledger=ledger, candidates=candidates
+    )
+
+
+def retime_school(
+    instance: Instance,
+    construction: Construction,
+    school: str,
+    *,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    deterministic: bool,
+) -> bool:
+    """Re-place every block of one school with CP-SAT; True when coverage rose."""
+    from solver.timetable import SchoolTimetable
+
+    ledger = construction.ledger
+    # Blocks at a venue stay put: their walking time is modelled only coarsely.
+    mine = [
+        b
+        for b in construction.blocks
+        if b.plan.cohort.school == school and all(s.site == school for s in b.sessions)
+    ]
+    waiting = [p for p in construction.unplaced if p.cohort.school == school]
+    if not waiting:
+        return False
+    tasks = []
+    for block in mine:
+        tasks.append(_task(construction, block.plan, block.sessions))
+    for plan in waiting:
+        tasks.append(_task(construction, plan, []))
+    tasks = [t for t in tasks if t.candidates]
+    own = [s for b in mine for s in b.sessions]
+    own_ids = {id(s) for s in own}
+    frozen = [s for b in construction.blocks for s in b.sessions if id(s) not in own_ids]
+    week = dict(ledger.coach_week)
+    for session in own:
+        for coach in session.coaches:
+            week[coach] -= session.minutes
+    model = SchoolTimetable(instance, school, tasks, frozen, week)
+    model.build()
+    model.hint()
+    if not model.complete_hint():
+        return False
+    solver = model.solve(time_limit, workers, seed, deterministic)
+    if solver is None:
+        return False
+    placed = model.bookings(solver)
+    if len(placed) <= len(mine):
+        return False
+    for session in own:
+        ledger.unbook(session)
+    mine_ids = {id(b) for b in mine}
+    construction.blocks = [b for b in construction.blocks if id(b) not in mine_ids]
+    construction.unplaced = [p for p in construction.unplaced if p.cohort.school != school]
+    for index, task in enumerate(tasks):
+        sessions = placed.get(index)
+        if not sessions:
+            construction.unplaced.append(task.plan)
+            continue
+        for session in sessions:
+            ledger.book(session)
+        first = sessions[0]
+        construction.blocks.append(
+            PlacedBlock(
+                plan=task.plan,
+                day=first.day,
+                start=first.start,
+                end=first.start + task.plan.minutes,
+                sessions=sessions,
+            )
+        )
+    return True
+
+
+def _task(construction: Construction, plan: BlockPlan, current: list[Booking]):
+    from solver.timetable import BlockTask
+
+    cohort = plan.cohort
+    candidates = construction.candidates.get((cohort.id, plan.category, plan.minutes), [])
+    biggest = max((a.max_group for a in candidates), default=1)
+    smallest = min((a.min_group for a in candidates), default=1)
+    needed = -(-cohort.size // biggest)
+    sessions = max(len(current), min(needed + 1, max(1, cohort.size // smallest)))
+    return BlockTask(plan=plan, candidates=candidates, sessions=sessions, current=current)
 
 
 def _wishes(cohort: Cohort) -> dict[str, float]:

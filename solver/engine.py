@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver.checker import CheckReport, check
-from solver.construct import Builder, Construction, construct
+from solver.construct import Builder, Construction, construct, retime_school
 from solver.instance import Instance, InstanceError, load_instance
 from solver.ledger import Booking, Ledger
 from solver.repair import open_sessions_for_short, seat_short_pupils
@@ -69,6 +69,14 @@ class Options:
     improve: bool = True
 
 
+class PinConflict(ValueError):
+    """Pinned sessions that break hard rules together: no valid schedule keeps them."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("the pinned sessions cannot all be kept:\n" + "\n".join(messages))
+
+
 class _Run:
     def __init__(self, instance: Instance, options: Options, on_progress):
         self.instance = instance
@@ -90,7 +98,13 @@ class _Run:
         self.history.append(progress)
         if report.valid and report.unmet_minutes == 0 and self.first_full_cover is None:
             self.first_full_cover = progress.elapsed
-        log.info("%s: %.1fs coverage %.4f penalty %.1f", stage, *progress[:3]) if False else None
+        log.info(
+            "%s: %.1fs coverage %.4f penalty %.1f",
+            stage,
+            progress.elapsed,
+            progress.coverage,
+            progress.penalty,
+        )
         if self.on_progress is not None:
             self.on_progress(progress)
         return report
@@ -117,9 +131,12 @@ def solve(
     ledger = Ledger(instance)
     builder = Builder(instance, ledger, naive=naive)
     if previous is not None:
+        _check_pins(instance, previous)
         bookings = _keep_previous(instance, previous, ledger)
     else:
         construction = construct(instance, naive=naive, ledger=ledger)
+        if not naive:
+            _retime_short_schools(instance, construction, run)
         bookings = _section(instance, construction, options)
     seat_short_pupils(instance, bookings, ledger)
     bookings += open_sessions_for_short(instance, bookings, ledger, builder)
@@ -139,10 +156,13 @@ def solve(
         solution = _to_solution(instance, bookings)
         report = check(instance, solution)
 
+    stripped = 0
     if not report.valid:
         # A bug, never a normal outcome: drop what breaks a rule rather than return it.
         log.error("engine produced %d violations; removing them", len(report.violations))
+        before = len(solution.sessions)
         solution, report = _strip_violations(instance, solution, report)
+        stripped = before - len(solution.sessions)
     solution.stats = {
         "solver": "extended-day engine (cohorts, greedy, CP-SAT sectioning and LNS)",
         "seconds": round(run.elapsed(), 2),
@@ -150,6 +170,7 @@ def solve(
         "coverage": round(report.coverage, 6),
         "unmet_minutes": report.unmet_minutes,
         "penalty": report.penalty,
+        "stripped_sessions": stripped,
         "first_full_cover_seconds": None
         if run.first_full_cover is None
         else round(run.first_full_cover, 2),
@@ -161,6 +182,25 @@ def solve(
         first_full_cover=run.first_full_cover,
         history=run.history,
     )
+
+
+def _retime_short_schools(instance: Instance, construction: Construction, run: _Run) -> None:
+    """CP-SAT per school where the greedy left blocks unplaced, worst first."""
+    options = run.options
+    schools = construction.short_schools()
+    for position, school in enumerate(schools):
+        share = run.remaining() * 0.5 / max(1, len(schools) - position)
+        if share < 0.5:
+            break
+        retime_school(
+            instance,
+            construction,
+            school,
+            time_limit=min(share, 10.0),
+            workers=options.workers,
+            seed=options.seed,
+            deterministic=options.deterministic,
+        )
 
 
 def _section(instance: Instance, construction: Construction, options: Options) -> list[Booking]:
@@ -269,6 +309,17 @@ def _to_solution(instance: Instance, bookings: list[Booking]) -> Solution:
     return Solution(instance=instance.name, sessions=sessions)
 
 
+def _check_pins(instance: Instance, previous: Solution) -> None:
+    """Refuse pins that break a hard rule on their own, naming them."""
+    pins = [s for s in previous.sessions if s.pinned]
+    if not pins:
+        return
+    report = check(instance, Solution(instance=instance.name, sessions=pins))
+    broken = [v for v in report.violations if v.rule != "H10"]
+    if broken:
+        raise PinConflict([f"{v.rule} {v.message}" for v in broken])
+
+
 def _strip_violations(
     instance: Instance, solution: Solution, report: CheckReport
 ) -> tuple[Solution, CheckReport]:
@@ -277,7 +328,9 @@ def _strip_violations(
         bad = {i for v in report.violations for i in v.ids}
         kept = [s for s in solution.sessions if s.id not in bad and not (set(s.pupils) & bad)]
         if len(kept) == len(solution.sessions):
-            kept = kept[:-1]
+            kept = [s for s in kept if s.pinned]
+            if len(kept) == len(solution.sessions):
+                raise PinConflict([f"{v.rule} {v.message}" for v in report.violations])
         solution = Solution(instance=solution.instance, sessions=kept)
         report = check(instance, solution)
     return solution, report

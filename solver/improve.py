@@ -13,7 +13,6 @@ the hint, so CP-SAT starts from a complete solution and only accepts better.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -208,7 +207,9 @@ class _Model:
             fixed = coach_fixed[coach_id]
             padded = []
             for f in fixed:
-                travel = 0 if f.site == self.school else instance.travel_minutes(f.site, self.school)
+                travel = (
+                    0 if f.site == self.school else instance.travel_minutes(f.site, self.school)
+                )
                 padded.append(
                     self.model.new_fixed_size_interval_var(
                         f.start - travel, f.end - f.start + 2 * travel, ""
@@ -427,4 +428,6 @@ class _Model:
         booking.start, booking.end = start, start + booking.minutes
         room_id = next(r for r, lit in self.room_lits[id(booking)].items() if solver.value(lit))
         booking.room = self.instance.room[room_id]
-        booking.coaches = sorted(c for c, lit in self.coach_lits[id(booking)].items() if solver.value(lit))
+        booking.coaches = sorted(
+            c for c, lit in self.coach_lits[id(booking)].items() if solver.value(lit)
+        )

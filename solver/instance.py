@@ -188,9 +188,7 @@ class Instance:
 
     @cached_property
     def programme_for_grade(self) -> dict[int, Programme]:
-        return {
-            grade: p for p in self.programmes for grade in range(p.grades[0], p.grades[1] + 1)
-        }
+        return {grade: p for p in self.programmes for grade in range(p.grades[0], p.grades[1] + 1)}
 
     # -- JSON ---------------------------------------------------------------
 
@@ -391,7 +389,7 @@ class _InstanceReader:
             self.problem(path, str(error))
             return None
         if minutes % self.slot:
-            self.problem(path, f'{value} is not on the {self.slot}-minute grid')
+            self.problem(path, f"{value} is not on the {self.slot}-minute grid")
         return minutes
 
     def span(self, value: Any, path: str) -> Interval | None:
@@ -519,9 +517,7 @@ class _InstanceReader:
         self.check_programme_grades(programmes)
         classes = tuple(self.read_class(c, f"classes[{i}]") for i, c in enumerate(raw["classes"]))
         self.activity_categories = {a.id: a.category for a in activities}
-        self.covered_grades = {
-            g for p in programmes for g in range(p.grades[0], p.grades[1] + 1)
-        }
+        self.covered_grades = {g for p in programmes for g in range(p.grades[0], p.grades[1] + 1)}
         pupils = tuple(self.read_pupil(p, f"pupils[{i}]") for i, p in enumerate(raw["pupils"]))
         weights = self.read_weights(self.get(data, "weights", "", default={}))
         previous = data.get("previous")
@@ -538,9 +534,7 @@ class _InstanceReader:
             categories=categories,
             sites=sites,
             travel=travel,
-            max_pupil_travel_minutes=self.integer(
-                data, "max_pupil_travel_minutes", "", default=0
-            ),
+            max_pupil_travel_minutes=self.integer(data, "max_pupil_travel_minutes", "", default=0),
             rooms=rooms,
             coaches=coaches,
             activities=activities,
@@ -615,7 +609,9 @@ class _InstanceReader:
             id=self.text(c, "id", path),
             organisation=self.text(c, "organisation", path, default="") or "",
             skills=tuple(self.string_list(c, "skills", path)),
-            available=self.spans_by_day(self.get(c, "available", path, default={}), f"{path}.available"),
+            available=self.spans_by_day(
+                self.get(c, "available", path, default={}), f"{path}.available"
+            ),
             max_minutes_per_week=self.integer(c, "max_minutes_per_week", path),
             max_minutes_per_day=self.integer(c, "max_minutes_per_day", path),
             sites=None if sites is None else tuple(sites),
@@ -709,7 +705,8 @@ class _InstanceReader:
                     known = self.activity_categories.get(activity)
                     if known is not None and known != category:
                         self.problem(
-                            f"{where}[{i}]", f'activity "{activity}" is not in category "{category}"'
+                            f"{where}[{i}]",
+                            f'activity "{activity}" is not in category "{category}"',
                         )
                 if len(set(ranked)) != len(ranked):
                     self.problem(where, "lists an activity twice")
@@ -738,5 +735,5 @@ class _InstanceReader:
             return Weights()
         for key in raw:
             if key not in WEIGHT_NAMES:
-                self.problem(f"weights.{key}", f'unknown term (use {", ".join(WEIGHT_NAMES)})')
+                self.problem(f"weights.{key}", f"unknown term (use {', '.join(WEIGHT_NAMES)})")
         return Weights(**{n: self.integer(raw, n, "weights", default=0) for n in WEIGHT_NAMES})

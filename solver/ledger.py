@@ -107,8 +107,9 @@ class Ledger:
 
     # -- pupils ---------------------------------------------------------------
 
-    def pupil_can(self, pupil_id: str, activity: Activity, day: str, start: int, end: int,
-                  site: str) -> bool:
+    def pupil_can(
+        self, pupil_id: str, activity: Activity, day: str, start: int, end: int, site: str
+    ) -> bool:
         """Window, unavailability, reach, travel, ceilings and repetition of one pupil."""
         instance = self.instance
         pupil = instance.pupil[pupil_id]
@@ -162,17 +163,13 @@ class Ledger:
             self.pupil_unbook(pupil_id, booking)
 
     def pupil_book(self, pupil_id: str, booking: Booking) -> None:
-        self.pupil_busy[(pupil_id, booking.day)].append(
-            (booking.start, booking.end, booking.site)
-        )
+        self.pupil_busy[(pupil_id, booking.day)].append((booking.start, booking.end, booking.site))
         self.pupil_day[(pupil_id, booking.day)] += booking.minutes
         self.pupil_week[pupil_id] += booking.minutes
         self.pupil_activity[(pupil_id, booking.activity.id)].append(booking.day)
 
     def pupil_unbook(self, pupil_id: str, booking: Booking) -> None:
-        self.pupil_busy[(pupil_id, booking.day)].remove(
-            (booking.start, booking.end, booking.site)
-        )
+        self.pupil_busy[(pupil_id, booking.day)].remove((booking.start, booking.end, booking.site))
         self.pupil_day[(pupil_id, booking.day)] -= booking.minutes
         self.pupil_week[pupil_id] -= booking.minutes
         self.pupil_activity[(pupil_id, booking.activity.id)].remove(booking.day)

@@ -80,6 +80,8 @@ def seat_short_pupils(instance: Instance, bookings: list[Booking], ledger: Ledge
             best = None
             for site in reachable:
                 for booking in by_site[site]:
+                    if booking.pinned:
+                        continue
                     capacity = min(booking.activity.max_group, booking.room.capacity)
                     if len(booking.pupils) >= capacity or pupil.id in booking.pupils:
                         continue
@@ -87,7 +89,11 @@ def seat_short_pupils(instance: Instance, bookings: list[Booking], ledger: Ledge
                     if gain <= 0:
                         continue
                     if not ledger.pupil_can(
-                        pupil.id, booking.activity, booking.day, booking.start, booking.end,
+                        pupil.id,
+                        booking.activity,
+                        booking.day,
+                        booking.start,
+                        booking.end,
                         booking.site,
                     ):
                         continue
@@ -105,8 +111,9 @@ def seat_short_pupils(instance: Instance, bookings: list[Booking], ledger: Ledge
     return seated
 
 
-def open_sessions_for_short(instance: Instance, bookings: list[Booking], ledger: Ledger,
-                            builder) -> list[Booking]:
+def open_sessions_for_short(
+    instance: Instance, bookings: list[Booking], ledger: Ledger, builder
+) -> list[Booking]:
     """New sessions for groups of short pupils of one school, where resources allow."""
     shortfall = Shortfall(instance, bookings)
     opened: list[Booking] = []
@@ -126,14 +133,17 @@ def open_sessions_for_short(instance: Instance, bookings: list[Booking], ledger:
                 for day in [d for d in instance.days if d in window]:
                     start = window[day][0]
                     while start + activity.minutes <= window[day][1]:
-                        booking = builder.find_session(activity, school, day, start,
-                                                       activity.max_group)
+                        booking = builder.find_session(
+                            activity, school, day, start, activity.max_group
+                        )
                         if booking is not None:
                             takers = [
-                                p for p in pupils
+                                p
+                                for p in pupils
                                 if shortfall.gain(p, booking) > 0
-                                and ledger.pupil_can(p.id, activity, day, start, booking.end,
-                                                     booking.site)
+                                and ledger.pupil_can(
+                                    p.id, activity, day, start, booking.end, booking.site
+                                )
                             ]
                             capacity = min(activity.max_group, booking.room.capacity)
                             if len(takers) >= activity.min_group:

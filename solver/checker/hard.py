@@ -47,8 +47,7 @@ def grid_and_length(plan: Plan) -> Iterator[Violation]:
             if minute % slot:
                 yield _violation(
                     "H1",
-                    f"session {p.id} {what} at {format_time(minute)}, "
-                    f"off the {slot}-minute grid",
+                    f"session {p.id} {what} at {format_time(minute)}, off the {slot}-minute grid",
                     p.id,
                 )
         if p.end - p.start != p.activity.minutes:
@@ -109,41 +108,42 @@ def pupil_clashes_and_travel(plan: Plan) -> Iterator[Violation]:
     instance = plan.instance
     limit = instance.max_pupil_travel_minutes
     for (pupil_id, day), items in plan.by_pupil_day.items():
-        for a, b, start, end in clashes(items):
-            yield _violation(
-                "H3",
-                f"pupil {pupil_id} is in {a.id} and {b.id} at the same time "
-                f"on {when(day, start, end)}",
-                pupil_id,
-                a.id,
-                b.id,
-            )
-        for a, b in unreachable_pairs(plan, items):
-            yield _violation(
-                "H3",
-                f"pupil {pupil_id} has {a.id} at {a.site} and {b.id} at {b.site} on {day}, "
-                f"sites with no way between them",
-                pupil_id,
-                a.id,
-                b.id,
-            )
-        for a, b, need in short_travel_gaps(plan, items):
-            yield _violation(
-                "H3",
-                f"pupil {pupil_id} has {b.start - a.end} minutes on {day} between "
-                f"{a.id} at {a.site} (ends {format_time(a.end)}) and {b.id} at {b.site} "
-                f"(starts {format_time(b.start)}), but the way takes {need}",
-                pupil_id,
-                a.id,
-                b.id,
-            )
+        if len(items) > 1:
+            for a, b, start, end in clashes(items):
+                yield _violation(
+                    "H3",
+                    f"pupil {pupil_id} is in {a.id} and {b.id} at the same time "
+                    f"on {when(day, start, end)}",
+                    pupil_id,
+                    a.id,
+                    b.id,
+                )
+            for a, b in unreachable_pairs(plan, items):
+                yield _violation(
+                    "H3",
+                    f"pupil {pupil_id} has {a.id} at {a.site} and {b.id} at {b.site} on {day}, "
+                    f"sites with no way between them",
+                    pupil_id,
+                    a.id,
+                    b.id,
+                )
+            for a, b, need in short_travel_gaps(plan, items):
+                yield _violation(
+                    "H3",
+                    f"pupil {pupil_id} has {b.start - a.end} minutes on {day} between "
+                    f"{a.id} at {a.site} (ends {format_time(a.end)}) and {b.id} at {b.site} "
+                    f"(starts {format_time(b.start)}), but the way takes {need}",
+                    pupil_id,
+                    a.id,
+                    b.id,
+                )
         school = plan.school[pupil_id]
-        # The day starts at school: the first session elsewhere waits for the walk.
+        # The day starts at school: a first session elsewhere waits for the walk.
         first = items[0]
-        window = instance.site[school].window.get(day)
-        way = plan.travel(school, first.site)
-        if first.site != school and window is not None and way is not None:
-            if first.start < window[0] + way:
+        if first.site != school:
+            window = instance.site[school].window.get(day)
+            way = plan.travel(school, first.site)
+            if window is not None and way is not None and first.start < window[0] + way:
                 yield _violation(
                     "H3",
                     f"pupil {pupil_id} starts {first.id} at {first.site} at "
@@ -173,9 +173,7 @@ def pupil_eligibility(plan: Plan) -> Iterator[Violation]:
     instance = plan.instance
     for pupil_id, items in plan.by_pupil.items():
         grade = instance.pupil[pupil_id].grade
-        per_activity: defaultdict[str, list[Placed]] = defaultdict(list)
         for p in items:
-            per_activity[p.activity.id].append(p)
             lo, hi = p.activity.grades
             if not lo <= grade <= hi:
                 yield _violation(
@@ -186,6 +184,11 @@ def pupil_eligibility(plan: Plan) -> Iterator[Violation]:
                     p.id,
                     p.activity.id,
                 )
+        if len({p.activity.id for p in items}) == len(items):
+            continue  # each activity once a week: within every limit (all are >= 1)
+        per_activity: defaultdict[str, list[Placed]] = defaultdict(list)
+        for p in items:
+            per_activity[p.activity.id].append(p)
         for activity_id, taken in per_activity.items():
             limit = taken[0].activity.max_per_week
             if limit is not None and len(taken) > limit:
@@ -214,30 +217,29 @@ def pupil_eligibility(plan: Plan) -> Iterator[Violation]:
 
 def pupil_weekly_ceiling(plan: Plan) -> Iterator[Violation]:
     """A pupil gets no more minutes than its programme allows per week and per day."""
-    instance = plan.instance
-    for pupil_id, items in plan.by_pupil.items():
-        programme = instance.programme_of(instance.pupil[pupil_id])
-        week = sum(p.minutes for p in items)
-        if week > programme.total_minutes:
+    for (pupil_id, day), minutes in plan.pupil_day_minutes.items():
+        programme = plan.programme[pupil_id]
+        if minutes > programme.max_minutes_per_day:
             yield _violation(
                 "H5",
-                f"pupil {pupil_id} has {week} minutes a week, "
+                f"pupil {pupil_id} has {minutes} minutes on {day}, "
+                f"programme {programme.id} allows {programme.max_minutes_per_day} a day",
+                pupil_id,
+                programme.id,
+                *(p.id for p in plan.by_pupil_day[pupil_id, day]),
+            )
+    for pupil_id, items in plan.by_pupil.items():
+        programme = plan.programme[pupil_id]
+        minutes = sum(p.minutes for p in items)
+        if minutes > programme.total_minutes:
+            yield _violation(
+                "H5",
+                f"pupil {pupil_id} has {minutes} minutes a week, "
                 f"programme {programme.id} allows {programme.total_minutes}",
                 pupil_id,
                 programme.id,
+                *(p.id for p in items),
             )
-        per_day: Counter[str] = Counter()
-        for p in items:
-            per_day[p.day] += p.minutes
-        for day, minutes in per_day.items():
-            if minutes > programme.max_minutes_per_day:
-                yield _violation(
-                    "H5",
-                    f"pupil {pupil_id} has {minutes} minutes on {day}, "
-                    f"programme {programme.id} allows {programme.max_minutes_per_day} a day",
-                    pupil_id,
-                    programme.id,
-                )
 
 
 def group_size(plan: Plan) -> Iterator[Violation]:
@@ -377,25 +379,28 @@ def coaches_fit_and_clashes(plan: Plan) -> Iterator[Violation]:
 def coach_load(plan: Plan) -> Iterator[Violation]:
     """A coach works no more minutes than agreed per day and per week."""
     instance = plan.instance
-    week: Counter[str] = Counter()
+    week: defaultdict[str, list[Placed]] = defaultdict(list)
     for (coach_id, day), items in plan.by_coach_day.items():
         coach = instance.coach[coach_id]
+        week[coach_id].extend(items)
         minutes = sum(p.minutes for p in items)
-        week[coach_id] += minutes
         if minutes > coach.max_minutes_per_day:
             yield _violation(
                 "H9",
                 f"coach {coach_id} works {minutes} minutes on {day}, "
                 f"at most {coach.max_minutes_per_day} agreed",
                 coach_id,
+                *(p.id for p in items),
             )
-    for coach_id, minutes in week.items():
+    for coach_id, items in week.items():
         limit = instance.coach[coach_id].max_minutes_per_week
+        minutes = sum(p.minutes for p in items)
         if minutes > limit:
             yield _violation(
                 "H9",
                 f"coach {coach_id} works {minutes} minutes a week, at most {limit} agreed",
                 coach_id,
+                *(p.id for p in items),
             )
 
 
@@ -437,9 +442,8 @@ def references(plan: Plan) -> Iterator[Violation]:
     seen: Counter[str] = Counter(s.id for s in plan.solution.sessions)
     for session_id, count in seen.items():
         if count > 1:
-            yield _violation(
-                "H11", f"session id {session_id} is used {count} times", session_id
-            )
+            yield _violation("H11", f"session id {session_id} is used {count} times", session_id)
+    known_coaches, known_pupils = set(instance.coach), set(instance.pupil)
     for s in plan.solution.sessions:
         if s.activity not in instance.activity:
             yield _violation(
@@ -448,13 +452,16 @@ def references(plan: Plan) -> Iterator[Violation]:
         if s.room not in instance.room:
             yield _violation("H11", f'session {s.id} names an unknown room "{s.room}"', s.id)
         for kind, listed, known in (
-            ("coach", s.coaches, instance.coach),
-            ("pupil", s.pupils, instance.pupil),
+            ("coach", s.coaches, known_coaches),
+            ("pupil", s.pupils, known_pupils),
         ):
-            for ident in dict.fromkeys(i for i in listed if i not in known):
-                yield _violation(
-                    "H11", f'session {s.id} names an unknown {kind} "{ident}"', s.id, ident
-                )
+            if not known.issuperset(listed):
+                for ident in dict.fromkeys(i for i in listed if i not in known):
+                    yield _violation(
+                        "H11", f'session {s.id} names an unknown {kind} "{ident}"', s.id, ident
+                    )
+            if len(set(listed)) == len(listed):
+                continue
             for ident, count in Counter(listed).items():
                 if count > 1:
                     yield _violation(

@@ -15,7 +15,7 @@ from itertools import combinations, pairwise
 
 from solver.instance import Activity, Instance, Room
 from solver.solution import Session, Solution, SolutionError
-from solver.times import format_time
+from solver.times import DAYS, format_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +35,8 @@ class Placed:
     day: str
     start: int
     end: int
-
-    @property
-    def minutes(self) -> int:
-        return max(0, self.end - self.start)
+    # How long the session lasts (end - start; never below 0).
+    minutes: int
 
     @property
     def when(self) -> str:
@@ -50,17 +48,11 @@ def when(day: str, start: int, end: int) -> str:
     return f"{day} {format_time(start)}–{format_time(end)}"
 
 
-def references_known(instance: Instance, session: Session) -> bool:
-    return (
-        session.activity in instance.activity
-        and session.room in instance.room
-        and all(c in instance.coach for c in session.coaches)
-        and all(p in instance.pupil for p in session.pupils)
-    )
+_DAY_ORDER = {day: i for i, day in enumerate(DAYS)}
 
 
-def _by_start(placed: Placed) -> tuple[int, int, str]:
-    return (placed.start, placed.end, placed.id)
+def _in_week_order(placed: Placed) -> tuple[int, str, int, int, str]:
+    return (_DAY_ORDER.get(placed.day, len(DAYS)), placed.day, placed.start, placed.end, placed.id)
 
 
 class Plan:
@@ -70,8 +62,14 @@ class Plan:
         self.instance = instance
         self.solution = solution
         self.placed: list[Placed] = []
+        coaches, pupils = set(instance.coach), set(instance.pupil)
         for session in solution.sessions:
-            if not references_known(instance, session):
+            if not (
+                session.activity in instance.activity
+                and session.room in instance.room
+                and coaches.issuperset(session.coaches)
+                and pupils.issuperset(session.pupils)
+            ):
                 continue  # H11 reports it; the other rules leave it out
             room = instance.room[session.room]
             self.placed.append(
@@ -86,28 +84,45 @@ class Plan:
                     day=session.day,
                     start=session.start,
                     end=session.end,
+                    minutes=max(0, session.end - session.start),
                 )
             )
-        self.placed.sort(key=_by_start)
+        self.placed.sort(key=_in_week_order)
 
         by_pupil: defaultdict[str, list[Placed]] = defaultdict(list)
-        by_pupil_day: defaultdict[tuple[str, str], list[Placed]] = defaultdict(list)
         by_coach_day: defaultdict[tuple[str, str], list[Placed]] = defaultdict(list)
         by_room_day: defaultdict[tuple[str, str], list[Placed]] = defaultdict(list)
-        for placed in self.placed:  # already sorted, so every list is too
+        for placed in self.placed:  # in week order, so every list is sorted by start
             day = placed.day
             for pupil in placed.pupils:
                 by_pupil[pupil].append(placed)
-                by_pupil_day[pupil, day].append(placed)
             for coach in placed.coaches:
                 by_coach_day[coach, day].append(placed)
             by_room_day[placed.room.id, day].append(placed)
-        self.by_pupil = dict(by_pupil)
-        self.by_pupil_day = dict(by_pupil_day)
-        self.by_coach_day = dict(by_coach_day)
-        self.by_room_day = dict(by_room_day)
+        by_pupil_day: dict[tuple[str, str], list[Placed]] = {}
+        # Minutes of each pupil-day, read by several rules and terms.
+        pupil_day_minutes: dict[tuple[str, str], int] = {}
+        for pupil, items in by_pupil.items():
+            for placed in items:
+                key = (pupil, placed.day)
+                same_day = by_pupil_day.get(key)
+                if same_day is None:
+                    by_pupil_day[key] = [placed]
+                    pupil_day_minutes[key] = placed.minutes
+                else:
+                    same_day.append(placed)
+                    pupil_day_minutes[key] += placed.minutes
+        # From here on plain mappings: a missing key is an error, not a new list.
+        for grouping in (by_pupil, by_coach_day, by_room_day):
+            grouping.default_factory = None
+        self.by_pupil: dict[str, list[Placed]] = by_pupil
+        self.by_pupil_day: dict[tuple[str, str], list[Placed]] = by_pupil_day
+        self.by_coach_day: dict[tuple[str, str], list[Placed]] = by_coach_day
+        self.by_room_day: dict[tuple[str, str], list[Placed]] = by_room_day
+        self.pupil_day_minutes = pupil_day_minutes
 
         self.school = {p.id: instance.class_group[p.class_id].site for p in instance.pupils}
+        self.programme = {p.id: instance.programme_of(p) for p in instance.pupils}
 
         # The previous solution, if any; unreadable means its pins cannot be checked.
         self.previous: Solution | None = None

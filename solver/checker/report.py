@@ -125,16 +125,16 @@ class CheckReport:
 
     def format_text(self, lines_per_rule: int = LINES_PER_RULE) -> str:
         """The report for a person: violations by rule, coverage, each soft term."""
-        out = [
-            f'Checked {self.session_count} sessions against instance "{self.instance_name}".'
-        ]
+        out = [f'Checked {self.session_count} sessions against instance "{self.instance_name}".']
         out.extend(f"Note: {note}" for note in self.notes)
         if self.valid:
             out.append("Hard rules: none broken, the solution is valid.")
         else:
             grouped = self.violations_by_rule()
             counts = ", ".join(f"{rule} {len(found)}" for rule, found in grouped.items())
-            out.append(f"Hard rules: {len(self.violations)} violations ({counts}), NOT valid.")
+            out.append(
+                f"Hard rules: {_count(len(self.violations), 'violation')} ({counts}), NOT valid."
+            )
             for rule, found in grouped.items():
                 out.append(f"  {rule} {RULE_TITLES.get(rule, '')}: {len(found)}")
                 out.extend(f"    {v.message}" for v in found[:lines_per_rule])
@@ -146,6 +146,15 @@ class CheckReport:
             f"(unmet minutes: {self.unmet_minutes} of {self.demand_minutes}; "
             f"pupils short: {len(short)})"
         )
+        if short:
+            short.sort(key=lambda p: (-self.deficit_by_pupil[p], p))  # the largest first
+            shown = ", ".join(f"{p} {self.deficit_by_pupil[p]}" for p in short[:lines_per_rule])
+            more = (
+                f", ... and {len(short) - lines_per_rule} more"
+                if len(short) > lines_per_rule
+                else ""
+            )
+            out.append(f"  minutes short: {shown}{more}")
         out.append("Soft penalty:")
         out.append(f"  {'term':<20}{'raw':>12}{'weight':>8}{'weighted':>12}")
         for name in SOFT_TERM_NAMES:
@@ -160,3 +169,7 @@ class CheckReport:
 def format_percent(fraction: float) -> str:
     """Rounded down, so a single unmet minute never reads as 100.00%."""
     return f"{math.floor(fraction * 10000 + 1e-9) / 100:.2f}%"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")

@@ -23,8 +23,7 @@ def check(instance: Instance, solution: Solution) -> CheckReport:
     notes = []
     if solution.instance and solution.instance != instance.name:
         notes.append(
-            f'the solution was made for instance "{solution.instance}", '
-            f'this is "{instance.name}"'
+            f'the solution was made for instance "{solution.instance}", this is "{instance.name}"'
         )
     return CheckReport(
         violations=violations,

@@ -6,7 +6,7 @@ formula; ``check`` multiplies by the instance's weights.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from itertools import pairwise
 
@@ -20,13 +20,14 @@ def pupil_deficits(plan: Plan) -> dict[str, int]:
     instance = plan.instance
     deficits: dict[str, int] = {}
     for pupil in instance.pupils:
-        programme = instance.programme_of(pupil)
+        programme = plan.programme[pupil.id]
         items = plan.by_pupil.get(pupil.id, [])
-        received: Counter[str] = Counter()
+        received: dict[str, int] = {}
         for p in items:
-            received[p.activity.category] += p.minutes
+            category = p.activity.category
+            received[category] = received.get(category, 0) + p.minutes
         category_short = sum(
-            max(0, minimum - received[category])
+            max(0, minimum - received.get(category, 0))
             for category, minimum in programme.category_minutes.items()
         )
         total_short = programme.total_minutes - sum(received.values())
@@ -59,19 +60,17 @@ def preference_cost(plan: Plan) -> float:
 def mixed_classes_cost(plan: Plan) -> float:
     """Each session costs the number of classes among its pupils minus one."""
     class_of = {p.id: p.class_id for p in plan.instance.pupils}
-    return float(
-        sum(max(0, len({class_of[pupil] for pupil in p.pupils}) - 1) for p in plan.placed)
-    )
+    return float(sum(max(0, len({class_of[pupil] for pupil in p.pupils}) - 1) for p in plan.placed))
 
 
 def day_load_cost(plan: Plan) -> float:
     """Each pupil-day costs its minutes above the programme's preferred day, in slots."""
     instance = plan.instance
-    slots = 0
-    for (pupil_id, _day), items in plan.by_pupil_day.items():
-        preferred = instance.programme_of(instance.pupil[pupil_id]).preferred_minutes_per_day
-        slots += max(0, sum(p.minutes for p in items) - preferred)
-    return slots / instance.slot_minutes
+    above = 0
+    for (pupil_id, _day), minutes in plan.pupil_day_minutes.items():
+        preferred = plan.programme[pupil_id].preferred_minutes_per_day
+        above += max(0, minutes - preferred)
+    return above / instance.slot_minutes
 
 
 def siblings_cost(plan: Plan) -> float:

@@ -64,7 +64,12 @@ def build_tiny_instance(**overrides: Any) -> dict[str, Any]:
                 "kind": "school",
                 "window": {"mon": ["15:00", "17:30"], "tue": ["15:00", "17:30"]},
             },
-            {"id": "S2", "name": "School 2", "kind": "school", "window": {"mon": ["15:00", "17:30"]}},
+            {
+                "id": "S2",
+                "name": "School 2",
+                "kind": "school",
+                "window": {"mon": ["15:00", "17:30"]},
+            },
             {"id": "V1", "name": "Sports hall", "kind": "venue"},
             {"id": "V2", "name": "Community centre", "kind": "venue"},
         ],
@@ -193,7 +198,9 @@ def tiny_sessions() -> list[dict[str, Any]]:
     """The sessions of the valid, fully covering, penalty-free tiny solution."""
     return [
         build_session("s1"),
-        build_session("s2", activity="music", start="16:00", end="17:00", room="R2", coaches=["C2"]),
+        build_session(
+            "s2", activity="music", start="16:00", end="17:00", room="R2", coaches=["C2"]
+        ),
         build_session("s3", activity="football", day="tue", start="15:15", end="16:15", room="G1"),
     ]
 
