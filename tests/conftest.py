@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-# The contract lives beside the repository (../shared/spec); CI may point elsewhere.
-SPEC_DIR = Path(os.environ.get("EXTENDED_DAY_SPEC_DIR", REPO.parent / "shared" / "spec"))
+# The contract, as vendored in docs/spec (tests/test_spec_copy.py keeps it in step).
+SPEC_DIR = Path(os.environ.get("EXTENDED_DAY_SPEC_DIR", REPO / "docs" / "spec"))
 
 
 @dataclass(frozen=True)

@@ -588,8 +588,10 @@ class DistrictBuilder:
         """Pack each school's sessions into as few rooms as will hold them.
 
         The times stay; rooms are reassigned (kind, capacity, availability, one
-        session at a time), the least used room is dropped while the rest still
-        hold every session, and a share of the dropped rooms stays as slack.
+        session at a time): sessions that overlap form a cluster (a period of
+        the school's grid), each cluster is a bipartite matching of sessions to
+        rooms, and the least used room is dropped while every cluster still
+        matches. A share of the dropped rooms stays as slack.
         """
         by_site: dict[str, list[Session]] = defaultdict(list)
         for session in self.sessions:
@@ -597,25 +599,30 @@ class DistrictBuilder:
         for site in self.sites:
             if site.kind != "school":
                 continue
-            sessions = sorted(by_site[site.id], key=lambda s: (DAY_ORDER.index(s.day), s.start))
+            clusters = _overlap_clusters(by_site[site.id])
             rooms = list(site.rooms)
-            best = [session.room for session in sessions]  # as planned: valid
-            while True:
-                used: dict[str, int] = defaultdict(int)
-                for session, room in zip(sessions, best, strict=True):
-                    used[room.id] += session.end - session.start
-                idle = [r for r in rooms if used[r.id] == 0]
-                if idle:
-                    rooms = [r for r in rooms if used[r.id] > 0]
-                    continue
-                drop = min(rooms, key=lambda r: (used[r.id], r.id))
-                trial = [r for r in rooms if r is not drop]
-                packed = self._pack(sessions, trial)
-                if packed is None:
-                    break
-                rooms, best = trial, packed
-            for session, room in zip(sessions, best, strict=True):
-                session.room = room
+            assignment = {id(s): s.room for s in by_site[site.id]}
+            changed = True
+            while changed:
+                changed = False
+                usage: dict[str, int] = defaultdict(int)
+                for session in by_site[site.id]:
+                    usage[assignment[id(session)].id] += session.end - session.start
+                for room in sorted(rooms, key=lambda r: (usage[r.id], r.id)):
+                    trial = [r for r in rooms if r is not room]
+                    matched = {}
+                    for cluster in clusters:
+                        found = _match(cluster, trial)
+                        if found is None:
+                            break
+                        matched.update(found)
+                    else:
+                        rooms = trial
+                        assignment = matched
+                        changed = True
+                        break
+            for session in by_site[site.id]:
+                session.room = assignment[id(session)]
             keep = {r.id for r in rooms}
             kept = [
                 r
@@ -623,44 +630,9 @@ class DistrictBuilder:
                 if r.id in keep or self.rng.random() < self.spec.spare_room_share
             ]
             self.pruned_rooms += len(site.rooms) - len(kept)
-            for room in site.rooms:
-                room.busy = defaultdict(list)
-            for session in sessions:
-                session.room.busy[session.day].append((session.start, session.end))
             site.rooms = kept
             for i, room in enumerate(kept):
                 room.id = f"{site.id}-R{i + 1:02d}"
-
-    @staticmethod
-    def _pack(sessions: list[Session], rooms: list[Room]) -> list[Room] | None:
-        """Rooms for sessions in start order, each to the fullest-used room that fits."""
-        busy: dict[tuple[str, str], int] = {}  # (room, day) -> end of its last session
-        load: dict[str, int] = defaultdict(int)
-        chosen = []
-        for session in sessions:
-            kinds = session.activity.room_kinds
-            size = len(session.pupils)
-            best = None
-            best_key = None
-            for room in rooms:
-                if room.capacity < size or not set(kinds) & set(room.kinds):
-                    continue
-                if busy.get((room.id, session.day), -1) > session.start:
-                    continue
-                if room.available is not None and not any(
-                    a <= session.start and session.end <= b
-                    for a, b in room.available.get(session.day, ())
-                ):
-                    continue
-                key = (-load[room.id], len(room.kinds), room.id)
-                if best_key is None or key < best_key:
-                    best, best_key = room, key
-            if best is None:
-                return None
-            busy[(best.id, session.day)] = session.end
-            load[best.id] += session.end - session.start
-            chosen.append(best)
-        return chosen
 
     def assign_coaches(self) -> None:
         rng = self.rng
@@ -939,6 +911,54 @@ class DistrictBuilder:
             ),
         }
         return Built(instance, sessions, stats)
+
+
+def _fits(session: Session, room: Room) -> bool:
+    if room.capacity < len(session.pupils):
+        return False
+    if not set(session.activity.room_kinds) & set(room.kinds):
+        return False
+    if room.available is None:
+        return True
+    return any(
+        a <= session.start and session.end <= b for a, b in room.available.get(session.day, ())
+    )
+
+
+def _overlap_clusters(sessions: list[Session]) -> list[list[Session]]:
+    """Sessions grouped so that sessions of different groups never overlap."""
+    ordered = sorted(sessions, key=lambda s: (DAY_ORDER.index(s.day), s.start, s.end))
+    clusters: list[list[Session]] = []
+    day, end = None, -1
+    for session in ordered:
+        if session.day != day or session.start >= end:
+            clusters.append([])
+            day, end = session.day, session.end
+        clusters[-1].append(session)
+        end = max(end, session.end)
+    return clusters
+
+
+def _match(sessions: list[Session], rooms: list[Room]) -> dict[int, Room] | None:
+    """A room for each session (all overlapping), by augmenting paths; None if none."""
+    options = [[r for r in rooms if _fits(s, r)] for s in sessions]
+    owner: dict[str, int] = {}
+
+    def augment(i: int, seen: set[str]) -> bool:
+        for room in options[i]:
+            if room.id in seen:
+                continue
+            seen.add(room.id)
+            if room.id not in owner or augment(owner[room.id], seen):
+                owner[room.id] = i
+                return True
+        return False
+
+    for i in sorted(range(len(sessions)), key=lambda i: len(options[i])):
+        if not augment(i, set()):
+            return None
+    by_id = {r.id: r for r in rooms}
+    return {id(sessions[i]): by_id[room_id] for room_id, i in owner.items()}
 
 
 # -- one class's week ------------------------------------------------------------

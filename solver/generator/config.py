@@ -101,7 +101,7 @@ class DistrictSpec:
     )
     # Chance that a sport or culture block offers one option more than its size
     # needs (pupils choose between two activities at the same hour).
-    option_share: float = 0.3
+    option_share: float = 0.2
     # Categories that may fill a pupil's week beyond the minimums, with weights.
     free_categories: dict[str, float] = field(
         default_factory=lambda: {"sport": 1.5, "culture": 3.0, "career": 1.5, "tutoring": 0.3}
@@ -109,7 +109,7 @@ class DistrictSpec:
     # A school runs at most room_headroom x its mean number of sessions at once
     # (estimated with mean_group_estimate pupils a session); more only when stuck.
     room_headroom: float = 1.25
-    mean_group_estimate: float = 18.0
+    mean_group_estimate: float = 20.0
     # Share of the school rooms the witness leaves unused that stay in the instance.
     spare_room_share: float = 0.25
     # Share of coaches allowed only at the sites where the witness has them.

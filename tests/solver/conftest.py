@@ -39,8 +39,8 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-# The contract lives beside the repository (../shared/spec); CI may point elsewhere.
-SPEC_DIR = Path(os.environ.get("EXTENDED_DAY_SPEC_DIR", REPO.parent / "shared" / "spec"))
+# The contract, as vendored in docs/spec (tests/test_spec_copy.py keeps it in step).
+SPEC_DIR = Path(os.environ.get("EXTENDED_DAY_SPEC_DIR", REPO / "docs" / "spec"))
 
 WEEK = {"mon": [["14:00", "18:00"]], "tue": [["14:00", "18:00"]]}
 
