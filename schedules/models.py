@@ -1,4 +1,184 @@
-"""Solve runs and schedule versions with their sessions; filled by a later issue.
+"""What was solved: solve runs, schedule versions and their sessions.
 
-``schedules`` may import ``schools`` and ``solver``; neither imports it.
+A :class:`SolveRun` holds the instance as it was when the coordinator pressed
+*Solve* (a snapshot), so data changed while the run waits in the queue does not
+leak into it. A finished run stores a draft :class:`ScheduleVersion`; publishing
+it supersedes the version published before. The database allows one published
+version per district.
+
+Sessions point at the master data (activities, rooms, coaches, pupils) by key;
+the solver's pseudonymous ids (``p<pk>``, ``c<pk>``, ``r<pk>``, activity codes,
+see ``schools.selectors``) are mapped back to rows when a version is stored.
 """
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import Activity, Coach, District, Pupil, Room, Weekday
+
+
+class SolveRun(models.Model):
+    """One press of *Solve*: queued, running (with progress), then finished one way or another."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    district = models.ForeignKey(
+        District, models.CASCADE, related_name="solve_runs", verbose_name=_("district")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    time_limit = models.PositiveIntegerField(_("time limit (seconds)"), default=60)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    instance = models.JSONField(_("instance snapshot"))
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    elapsed = models.FloatField(_("elapsed seconds"), default=0)
+    coverage = models.FloatField(_("coverage"), null=True, blank=True)
+    penalty = models.FloatField(_("penalty"), null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    log = models.TextField(_("log"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("solve run")
+        verbose_name_plural = _("solve runs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "heartbeat_at"], name="solverun_status_heartbeat")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class ScheduleVersion(models.Model):
+    """A stored schedule of a district: a draft to review, the published one, or history."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        SUPERSEDED = "superseded", _("superseded")
+
+    district = models.ForeignKey(
+        District, models.CASCADE, related_name="schedule_versions", verbose_name=_("district")
+    )
+    run = models.OneToOneField(
+        SolveRun,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="version",
+        verbose_name=_("solve run"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    report = models.JSONField(_("checker report"), default=dict, blank=True)
+    solution = models.JSONField(_("solution"), default=dict, blank=True)
+    coverage = models.FloatField(_("coverage"), null=True, blank=True)
+    unmet_minutes = models.PositiveIntegerField(_("unmet minutes"), default=0)
+    penalty = models.FloatField(_("penalty"), null=True, blank=True)
+    penalty_terms = models.JSONField(_("penalty terms"), default=dict, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("schedule version")
+        verbose_name_plural = _("schedule versions")
+        ordering = ["district", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "number"], name="scheduleversion_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["district"],
+                condition=Q(status="published"),
+                name="scheduleversion_one_published_per_district",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} v{self.number} ({self.get_status_display()})"
+
+
+class Session(models.Model):
+    """One activity at one time in one room, with its coaches and pupils."""
+
+    version = models.ForeignKey(
+        ScheduleVersion, models.CASCADE, related_name="sessions", verbose_name=_("version")
+    )
+    activity = models.ForeignKey(
+        Activity, models.PROTECT, related_name="+", verbose_name=_("activity")
+    )
+    day = models.CharField(_("day"), max_length=3, choices=Weekday.choices)
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    room = models.ForeignKey(Room, models.PROTECT, related_name="+", verbose_name=_("room"))
+    coaches = models.ManyToManyField(Coach, related_name="+", verbose_name=_("coaches"))
+    pupils = models.ManyToManyField(
+        Pupil, through="SessionPupil", related_name="+", verbose_name=_("pupils")
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["version", "day", "start", "room"]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.get_day_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class SessionPupil(models.Model):
+    """A pupil in a session; an explicit model so a version's links are written in bulk."""
+
+    session = models.ForeignKey(
+        Session, models.CASCADE, related_name="pupil_links", verbose_name=_("session")
+    )
+    pupil = models.ForeignKey(Pupil, models.CASCADE, related_name="+", verbose_name=_("pupil"))
+
+    class Meta:
+        verbose_name = _("pupil in a session")
+        verbose_name_plural = _("pupils in sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "pupil"], name="sessionpupil_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} in {self.session_id}"

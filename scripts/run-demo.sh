@@ -10,10 +10,27 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
 
 mkdir -p var
 "$PY" manage.py migrate --noinput
-# Generates and loads zuid and klein unless present; always prints the demo logins.
+# Generates zuid and klein, writes each as a workbook and imports it (unless present); prints the demo logins.
 "$PY" manage.py load_demo
 
-# --- Solving the demo districts on start: a later issue adds it here. ---
+# Solve and publish each small demo district once (skipped when a version is
+# published), in this process, before the worker starts. Large ones (zuid) are
+# queued for the worker instead, so the server is up at once: watch the run and
+# publish the draft at /schedules/zuid/. DEMO_SOLVE_WAIT="klein zuid" solves both here.
+DEMO_TIME_LIMIT="${DEMO_TIME_LIMIT:-30}"
+DEMO_SOLVE_WAIT="${DEMO_SOLVE_WAIT:-klein}"
+for code in zuid klein; do
+    if [[ " $DEMO_SOLVE_WAIT " == *" $code "* ]]; then
+        "$PY" manage.py solve_district "$code" --wait --skip-if-published \
+            --time-limit "$DEMO_TIME_LIMIT" \
+            && "$PY" manage.py publish_schedule "$code" --skip-if-published \
+            || echo "Could not solve and publish $code; solve it at /schedules/$code/." >&2
+    else
+        "$PY" manage.py solve_district "$code" --skip-if-published --skip-if-pending \
+            --time-limit "$DEMO_TIME_LIMIT" \
+            || echo "Could not queue a solve of $code; solve it at /schedules/$code/." >&2
+    fi
+done
 
 WORKER=""
 SERVER=""
@@ -32,6 +49,6 @@ trap 'exit 143' TERM
 WORKER=$!
 "$PY" manage.py runserver --noreload "127.0.0.1:$PORT" &
 SERVER=$!
-echo "Serving http://127.0.0.1:$PORT/admin/ with the task worker (pid $WORKER); Ctrl-C stops both."
+echo "Serving http://127.0.0.1:$PORT/admin/ (schedules: /schedules/zuid/) with the task worker (pid $WORKER); Ctrl-C stops both."
 # Returns when the server stops (or a signal arrives); `stop` then ends the worker too.
 wait "$SERVER"

@@ -106,6 +106,7 @@ def block_plans(
     cohort: Cohort,
     offered: dict[str, list[Activity]],
     already: dict[str, int] | None = None,
+    pressure: dict[str, float] | None = None,
 ) -> list[BlockPlan]:
     """Blocks whose minutes reach every category minimum and add up to the programme total.
 
@@ -125,6 +126,7 @@ def block_plans(
         },
         lengths=lengths,
         wishes=wishes,
+        pressure=pressure or {},
     )
 
     required = defaultdict(set)
@@ -148,7 +150,12 @@ def block_plans(
 
 
 def _compose(
-    *, total: int, minimums: dict[str, int], lengths: dict[str, list[int]], wishes
+    *,
+    total: int,
+    minimums: dict[str, int],
+    lengths: dict[str, list[int]],
+    wishes,
+    pressure: dict[str, float],
 ) -> list[tuple[str, int]]:
     """Blocks (category, minutes) meeting each minimum and adding up to ``total``.
 
@@ -175,10 +182,14 @@ def _compose(
             if best is not None:
                 coins[amount] = best
         minimum = minimums.get(category, 0)
-        extra_cost = 0.001 if category in minimums else 0.003
-        extra_cost /= 1 + wishes.get(category, 0)
+        # Extra minutes cost more the more a category already has: they spread
+        # over the categories, leaning towards what pupils asked for.
+        extra_cost = 0.01 if category in minimums else 0.03
+        extra_cost /= 1 + wishes.get(category, 0) / 10
+        # ...and away from categories whose coaches are already stretched.
+        extra_cost *= (1 + 10 * pressure.get(category, 0)) ** 3
         per_category[category] = {
-            amount: (cost * 100 + (amount - minimum) * extra_cost, made)
+            amount: (cost * 100 + ((amount - minimum) / 60) ** 2 * extra_cost, made)
             for amount, (cost, made) in coins.items()
             if amount >= minimum
         }

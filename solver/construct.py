@@ -11,6 +11,7 @@ across schools; improvement happens afterwards.
 from __future__ import annotations
 
 import itertools
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -174,6 +175,13 @@ class Builder:
                 break
             attempts += 1
             activity = self.instance.activity[activity_id]
+            # A pupil takes an activity once a day and max_per_week times a week:
+            # offering it again would leave the block short of seats for them.
+            if self.offered_day[(cohort.id, activity_id, day)]:
+                continue
+            limit = activity.max_per_week
+            if limit is not None and self.offered[(cohort.id, activity_id)] >= limit:
+                continue
             eligible = sum(
                 1 for p in present if activity.grades[0] <= p.grade <= activity.grades[1]
             )
@@ -261,7 +269,11 @@ class Builder:
 
 
 def construct(
-    instance: Instance, *, naive: bool = False, ledger: Ledger | None = None
+    instance: Instance,
+    *,
+    naive: bool = False,
+    ledger: Ledger | None = None,
+    deadline: float | None = None,
 ) -> Construction:
     """Cohorts, their block plans and a greedy placement of every block."""
     ledger = ledger or Ledger(instance)
@@ -272,6 +284,7 @@ def construct(
     wishes_by_cohort: dict[str, dict[str, float]] = {}
     from solver.cohorts import eligible_activities
 
+    pressure = _pressure(instance, cohorts)
     for cohort in cohorts:
         offered = {
             c.id: [
@@ -281,16 +294,19 @@ def construct(
             ]
             for c in instance.categories
         }
-        cohort_plans = block_plans(instance, cohort, offered)
+        cohort_plans = block_plans(
+            instance, cohort, offered, pressure=pressure[cohort.school]
+        )
         windows = {
             d: w for d, w in instance.site[cohort.school].window.items() if d in instance.days
         }
         windows = {d: windows[d] for d in instance.days if d in windows}
         spread_over_days(cohort_plans, windows, cohort.programme)
-        for plan in cohort_plans:
-            candidates[(cohort.id, plan.category, plan.minutes)] = [
-                a for a in offered[plan.category] if a.minutes == plan.minutes
-            ]
+        for category, activities in offered.items():
+            for activity in activities:
+                candidates.setdefault((cohort.id, category, activity.minutes), []).append(
+                    activity
+                )
         wishes_by_cohort[cohort.id] = _wishes(cohort)
         plans.extend(cohort_plans)
 
@@ -309,18 +325,31 @@ def construct(
         )
     blocks: list[PlacedBlock] = []
     unplaced: list[BlockPlan] = []
+    planned: dict[tuple[str, str], int] = defaultdict(int)
+    for plan in plans:
+        planned[(plan.cohort.id, plan.category)] += plan.minutes
     for plan in order:
         cohort = plan.cohort
         days = [d for d in instance.days if d in instance.site[cohort.school].window]
         if plan.day in days and not naive:
             days.remove(plan.day)
             days.insert(0, plan.day)
-        placed = builder.place(
-            plan,
-            days,
-            candidates[(cohort.id, plan.category, plan.minutes)],
-            wishes_by_cohort[cohort.id],
-        )
+        placed = None
+        # A block that finds no place may become one of another category, as
+        # long as its own category keeps the programme's minimum.
+        for option in [plan] + ([] if naive else _alternatives(plan, planned, candidates)):
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            placed = builder.place(
+                option,
+                days,
+                candidates[(cohort.id, option.category, option.minutes)],
+                wishes_by_cohort[cohort.id],
+            )
+            if placed is not None:
+                planned[(cohort.id, plan.category)] -= plan.minutes
+                planned[(cohort.id, option.category)] += option.minutes
+                break
         if placed is None:
             unplaced.append(plan)
         else:
@@ -412,6 +441,63 @@ def _task(construction: Construction, plan: BlockPlan, current: list[Booking]):
     needed = -(-cohort.size // biggest)
     sessions = max(len(current), min(needed + 1, max(1, cohort.size // smallest)))
     return BlockTask(plan=plan, candidates=candidates, sessions=sessions, current=current)
+
+
+def _alternatives(plan: BlockPlan, planned, candidates) -> list[BlockPlan]:
+    """The same block in other categories, when this one has minutes to spare."""
+    cohort = plan.cohort
+    minimum = cohort.programme.category_minutes.get(plan.category, 0)
+    if planned[(cohort.id, plan.category)] - plan.minutes < minimum:
+        return []
+    others = sorted(
+        {
+            category
+            for (cohort_id, category, minutes), acts in candidates.items()
+            if cohort_id == cohort.id and minutes == plan.minutes and acts
+            and category != plan.category
+        }
+    )
+    others.sort(key=lambda c: planned[(cohort.id, c)])
+    return [
+        BlockPlan(cohort=cohort, category=c, minutes=plan.minutes, day=plan.day, index=plan.index)
+        for c in others
+    ]
+
+
+def _pressure(instance: Instance, cohorts: list[Cohort]) -> dict[str, dict[str, float]]:
+    """Per school and category: minimum session minutes over the coach minutes for them.
+
+    A coach tied to sites counts at each of them in equal shares; a free coach
+    counts at every school in equal shares. Extra minutes beyond the
+    programme's minimums then go where coaches have room.
+    """
+    schools = [s.id for s in instance.sites if s.kind == "school"]
+    skills: dict[str, set[str]] = defaultdict(set)
+    sizes: dict[str, int] = {}
+    for activity in instance.activities:
+        skills[activity.category].add(activity.skill)
+        sizes[activity.category] = max(sizes.get(activity.category, 1), activity.max_group)
+    supply: dict[tuple[str, str], float] = defaultdict(float)
+    for coach in instance.coaches:
+        places = [s for s in (coach.sites or schools) if s in schools] or schools
+        categories = [c for c, needed in skills.items() if needed & set(coach.skills)]
+        for school in places:
+            for category in categories:
+                supply[(school, category)] += (
+                    coach.max_minutes_per_week / len(places) / len(categories)
+                )
+    demand: dict[tuple[str, str], float] = defaultdict(float)
+    for cohort in cohorts:
+        for category, minimum in cohort.programme.category_minutes.items():
+            groups = -(-cohort.size // sizes.get(category, 1))
+            demand[(cohort.school, category)] += minimum * groups
+    return {
+        school: {
+            c: demand[(school, c)] / supply[(school, c)] if supply[(school, c)] else 10.0
+            for c in skills
+        }
+        for school in schools
+    }
 
 
 def _wishes(cohort: Cohort) -> dict[str, float]:

@@ -134,7 +134,12 @@ def solve(
         _check_pins(instance, previous)
         bookings = _keep_previous(instance, previous, ledger)
     else:
-        construction = construct(instance, naive=naive, ledger=ledger)
+        construction = construct(
+            instance,
+            naive=naive,
+            ledger=ledger,
+            deadline=run.started + options.time_limit * 0.5,
+        )
         if not naive:
             _retime_short_schools(instance, construction, run)
         bookings = _section(instance, construction, options)
@@ -196,7 +201,7 @@ def _retime_short_schools(instance: Instance, construction: Construction, run: _
             instance,
             construction,
             school,
-            time_limit=min(share, 10.0),
+            time_limit=min(share, 5.0),
             workers=options.workers,
             seed=options.seed,
             deterministic=options.deterministic,

@@ -103,6 +103,14 @@ else:
 
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
+# SCHEDULES (solve runs; added with issue 5)
+# ------------------------------------------------------------------------------
+# CP-SAT workers per solve, how often a running solve writes its heartbeat, and
+# after how many seconds without one a run counts as lost (its worker died).
+SCHEDULES_SOLVER_WORKERS = int(env("SCHEDULES_SOLVER_WORKERS", "2"))
+SCHEDULES_HEARTBEAT_SECONDS = float(env("SCHEDULES_HEARTBEAT_SECONDS", "2"))
+SCHEDULES_STALE_AFTER_SECONDS = int(env("SCHEDULES_STALE_AFTER_SECONDS", "30"))
+
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
 LOGIN_URL = "admin:login"
@@ -176,3 +184,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"level": "INFO", "handlers": ["console"]},
 }
+
+# ROSTER IMPORT (schools.importing; added with issue 4)
+# ------------------------------------------------------------------------------
+# Rows per sheet, the unpacked size of a workbook (zip bomb guard), the size of an
+# upload, and where uploads wait between preview and confirm (a token per upload).
+ROSTER_IMPORT_MAX_ROWS = int(env("ROSTER_IMPORT_MAX_ROWS", "100000"))
+ROSTER_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    env("ROSTER_IMPORT_MAX_UNCOMPRESSED_BYTES", str(300 * 1024 * 1024))
+)
+ROSTER_IMPORT_MAX_UPLOAD_BYTES = int(env("ROSTER_IMPORT_MAX_UPLOAD_BYTES", str(30 * 1024 * 1024)))
+ROSTER_IMPORT_UPLOAD_DIR = Path(env("ROSTER_IMPORT_UPLOAD_DIR", str(VAR_DIR / "imports")))

@@ -77,7 +77,9 @@ def sport_room_bound(instance: Instance) -> CoverageBound:
             if room.site not in reach:
                 continue
             places = [
-                min(room.capacity, a.max_group) for a in sport if set(a.room_kinds) & set(room.kinds)
+                min(room.capacity, a.max_group)
+                for a in sport
+                if set(a.room_kinds) & set(room.kinds)
             ]
             if not places:
                 continue

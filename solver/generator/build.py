@@ -7,14 +7,18 @@ The construction, in the order the code runs it:
    minutes, school-venue 10-15).
 2. **Pupils.** Classes filled with pupils; ranked preferences, required extra
    tutoring and siblings are drawn *before* the timetable so it honours them.
-3. **Class plans (the witness).** Class by class, a week of blocks: a block is
-   a period of the school's grid (or a later start at a venue within reach, as
-   the class's last block of that day), one category, one length; the class is
-   split into parallel groups, one session each (activity, room, pupils), group
+3. **Class plans (the witness).** Class by class (every class's sport minimum
+   first, sport rooms being scarcest), a week of blocks: a block is a period of
+   the school's grid, one category, one length (or a venue within reach: it
+   starts a walk later and either leaves time to walk back within the period
+   or is the class's last block that day; one venue a day). The class is split
+   into parallel groups, one session each (activity, room, pupils), group
    sizes within the activity's limits, required activities and "at most once a
-   day / max_per_week" respected. Every pupil ends with exactly the programme's
-   minutes and every category minimum (except where a scenario caps sport on
-   purpose: ``short``).
+   day / max_per_week" respected. A school runs at most ``room_headroom`` x its
+   mean number of sessions at once, levelled over its periods. Every pupil ends
+   with exactly the programme's minutes and every category minimum (except
+   where a scenario caps sport on purpose: ``short``). Each school's rooms are
+   then packed (bipartite matching per period) and the unused ones mostly dropped.
 4. **Coaches.** Sessions in time order, each given coaches greedily (skill,
    free, travel between sites, one place at a time, daily and weekly load);
    a new coach of a fitting partner organisation is hired when nobody fits.
@@ -40,7 +44,6 @@ from solver.generator.config import DistrictSpec, RoomSpec, SchoolSpec, Span
 from solver.times import format_time
 
 DAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SPORT_KINDS_NOTE = "sport needs a room of kind gym, field or playroom"
 
 
 class GenerationError(RuntimeError):
@@ -139,6 +142,8 @@ class Klass:
     blocks: list[Block] = field(default_factory=list)
     # Categories this class gets no (more) of, with the minutes it keeps: ``short``.
     capped: dict[str, int] = field(default_factory=dict)
+    # Pupils with preferences or required activities (the ones a split must heed).
+    choosy: list[Pupil] = field(default_factory=list)
 
 
 @dataclass
@@ -162,9 +167,10 @@ class Coach:
     week_used: int = 0
     days: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)  # (start, end, site)
     home_sites: list[str] = field(default_factory=list)
+    minutes: dict[str, int] = field(default_factory=dict)  # per day
 
     def day_used(self, day: str) -> int:
-        return sum(e - s for s, e, _ in self.days.get(day, ()))
+        return self.minutes.get(day, 0)
 
 
 @dataclass
@@ -200,6 +206,9 @@ class DistrictBuilder:
         self.reach: dict[str, list[tuple[Site, int]]] = {}
         self.extra_rooms = 0
         self.pruned_rooms = 0
+        self._reachable: dict[tuple, frozenset[int]] = {}
+        self._class_acts: dict[tuple, list[ActivitySpec]] = {}
+        self._eligible_cache: dict[tuple[str, int], list[ActivitySpec]] = {}
         self.load: dict[tuple, int] = defaultdict(int)
 
     # 1. sites, rooms, travel ---------------------------------------------------
@@ -272,6 +281,28 @@ class DistrictBuilder:
         minutes = max(5, round(4 + 4 * distance))
         return minutes if minutes <= 15 else None
 
+    def reachable(self, lengths: tuple[int, ...], total: int) -> frozenset[int]:
+        """The sums (up to ``total``) that blocks of these lengths can make up."""
+        key = (lengths, total)
+        if key not in self._reachable:
+            sums = {0}
+            for value in range(1, total + 1):
+                if any(value - m in sums for m in lengths if m <= value):
+                    sums.add(value)
+            self._reachable[key] = frozenset(sums)
+        return self._reachable[key]
+
+    def class_activities(self, klass: Klass, category: str, minutes: int) -> list[ActivitySpec]:
+        """Activities of this category and length that some grade of the class may join."""
+        key = (klass.id, category, minutes)
+        if key not in self._class_acts:
+            self._class_acts[key] = [
+                a
+                for a in self.by_cat_len.get((category, minutes), ())
+                if any(a.grades[0] <= g <= a.grades[1] for g in klass.grades)
+            ]
+        return self._class_acts[key]
+
     def travel_between(self, a: str, b: str) -> int | None:
         return 0 if a == b else self.travel.get((a, b))
 
@@ -292,9 +323,7 @@ class DistrictBuilder:
                 else:
                     first = cspec.size // 2 + rng.choice((-2, -1, 0, 1, 2))
                     pupil_grades = [grades[0]] * first + [grades[1]] * (cspec.size - first)
-                programme = next(
-                    p for p in programmes if p.grades[0] <= grades[0] <= p.grades[1]
-                )
+                programme = next(p for p in programmes if p.grades[0] <= grades[0] <= p.grades[1])
                 if any(not (programme.grades[0] <= g <= programme.grades[1]) for g in grades):
                     raise GenerationError(f"class {cspec.name} spans two programmes")
                 pupils = []
@@ -308,6 +337,8 @@ class DistrictBuilder:
         self._draw_preferences()
         self._draw_required()
         self._draw_siblings()
+        for klass in self.classes:
+            klass.choosy = [p for p in klass.pupils if p.preferences or p.required]
 
     def _class_options(self, klass: Klass) -> dict[str, list[int]]:
         options: dict[str, list[int]] = defaultdict(list)
@@ -317,11 +348,14 @@ class DistrictBuilder:
         return dict(options)
 
     def _eligible(self, category: str, grade: int) -> list[ActivitySpec]:
-        return [
-            a
-            for a in self.spec.activities
-            if a.category == category and a.grades[0] <= grade <= a.grades[1]
-        ]
+        key = (category, grade)
+        if key not in self._eligible_cache:
+            self._eligible_cache[key] = [
+                a
+                for a in self.spec.activities
+                if a.category == category and a.grades[0] <= grade <= a.grades[1]
+            ]
+        return self._eligible_cache[key]
 
     def _draw_preferences(self) -> None:
         rng = self.rng
@@ -330,7 +364,9 @@ class DistrictBuilder:
         for pupil in self.pupils:
             if rng.random() >= self.spec.preference_share:
                 continue
-            categories = [c for c in ("sport", "culture", "career", "tutoring") if c in self.categories]
+            categories = [
+                c for c in ("sport", "culture", "career", "tutoring") if c in self.categories
+            ]
             weights = {"sport": 5, "culture": 4, "career": 2, "tutoring": 1}
             wanted = rng.choice((1, 1, 2, 2, 3))
             chosen: list[str] = []
@@ -355,14 +391,20 @@ class DistrictBuilder:
         required = [a for a in REQUIRED_ACTIVITIES if a in self.activities]
         if not required:
             return
-        for pupil in self.pupils:
-            options = [
+        options = {
+            p.id: [
                 a
                 for a in required
-                if self.activities[a].grades[0] <= pupil.grade <= self.activities[a].grades[1]
+                if self.activities[a].grades[0] <= p.grade <= self.activities[a].grades[1]
             ]
-            if options and rng.random() < self.spec.required_share / 0.85:
-                pupil.required = [rng.choice(options)]
+            for p in self.pupils
+        }
+        # The share is of all pupils; only some grades can be given these activities.
+        able = sum(1 for p in self.pupils if options[p.id])
+        chance = min(1.0, self.spec.required_share * len(self.pupils) / max(1, able))
+        for pupil in self.pupils:
+            if options[pupil.id] and rng.random() < chance:
+                pupil.required = [rng.choice(options[pupil.id])]
 
     def _draw_siblings(self) -> None:
         rng = self.rng
@@ -454,7 +496,9 @@ class DistrictBuilder:
             worst = max(sorted(stuck), key=lambda c: stuck[c])
             self._add_room(klass.site, worst)
             klass.site.cap += 1
-        raise GenerationError(f"could not plan class {klass.id} ({klass.name}) of {klass.site.name}")
+        raise GenerationError(
+            f"could not plan class {klass.id} ({klass.name}) of {klass.site.name}"
+        )
 
     def _release(self, klass: Klass) -> None:
         """Forget the class's blocks (those not fixed by a scenario) and free their rooms."""
@@ -490,10 +534,15 @@ class DistrictBuilder:
             else:
                 name, kinds = numbered("Gymzaal"), ("gym",)
         elif category == "culture":
-            name, kinds = numbered("Multifunctionele ruimte"), ("aula", "dance", "music", "classroom")
+            name, kinds = (
+                numbered("Multifunctionele ruimte"),
+                ("aula", "dance", "music", "classroom"),
+            )
         else:
             name, kinds = numbered("Lokaal"), ("classroom",)
-        site.rooms.append(Room(f"{site.id}-R{len(site.rooms) + 1:02d}", site.id, name, kinds, 30, None))
+        site.rooms.append(
+            Room(f"{site.id}-R{len(site.rooms) + 1:02d}", site.id, name, kinds, 30, None)
+        )
         self.extra_rooms += 1
 
     def _commit(self, klass: Klass, blocks: list[Block]) -> None:
@@ -711,6 +760,7 @@ class DistrictBuilder:
     def _book(self, coach: Coach, session: Session, site: str) -> None:
         coach.days.setdefault(session.day, []).append((session.start, session.end, site))
         coach.week_used += session.end - session.start
+        coach.minutes[session.day] = coach.minutes.get(session.day, 0) + session.end - session.start
         if site not in coach.home_sites:
             coach.home_sites.append(site)
 
@@ -791,8 +841,8 @@ class DistrictBuilder:
                 "organisation": coach.organisation,
                 "skills": coach.skills,
                 "available": _spans_json(available),
-                "max_minutes_per_week": max(ceil15(slack * used), used),
-                "max_minutes_per_day": max(ceil15(slack * day_max), day_max),
+                "max_minutes_per_week": math.ceil(slack * used - 1e-9),
+                "max_minutes_per_day": math.ceil(slack * day_max - 1e-9),
             }
             if rng.random() < self.spec.restricted_coach_share:
                 entry["sites"] = sorted(coach.home_sites)
@@ -814,9 +864,7 @@ class DistrictBuilder:
                     for a, b in [site.window[d]]
                 }
             sites.append(entry)
-        travel = [
-            {"from": a, "to": b, "minutes": m} for (a, b), m in self.travel.items() if a < b
-        ]
+        travel = [{"from": a, "to": b, "minutes": m} for (a, b), m in self.travel.items() if a < b]
         rooms = []
         for site in self.sites:
             for room in site.rooms:
@@ -902,7 +950,9 @@ class DistrictBuilder:
             "coaches": len(self.coaches),
             "organisations": len({c.organisation for c in self.coaches}),
             "sessions": len(self.sessions),
-            "venue_sessions": sum(1 for s in self.sessions if self.site[s.room.site].kind == "venue"),
+            "venue_sessions": sum(
+                1 for s in self.sessions if self.site[s.room.site].kind == "venue"
+            ),
             "coach_minutes_used": coach_used,
             "coach_minutes_max": coach_max,
             "coach_slack": round(coach_max / coach_used, 3) if coach_used else None,
@@ -977,10 +1027,11 @@ class _ClassPlanner:
         self.programme = klass.programme
         days = [d for d in builder.spec.days if d in self.site.window]
         self.days = days
-        self.day_minutes = {d: 0 for d in days}
+        self.day_minutes = dict.fromkeys(days, 0)
         self.day_categories: dict[str, list[str]] = {d: [] for d in days}
         self.used: dict[str, set[int]] = {d: set() for d in days}
-        self.lock: dict[str, int | None] = {d: None for d in days}
+        self.lock: dict[str, int | None] = dict.fromkeys(days)
+        self.day_venues: dict[str, list[str]] = {d: [] for d in days}
         self.got_total = 0
         self.got: dict[str, int] = defaultdict(int)
         self.day_acts: dict[str, dict[str, list[str]]] = {p.id: {} for p in klass.pupils}
@@ -990,12 +1041,8 @@ class _ClassPlanner:
         self.stuck: str | None = None
         self.tabu: set[tuple[str, int, str]] = set()
         # The sums the class's block lengths can make up, to never strand a remainder.
-        lengths = sorted({m for ms in klass.options.values() for m in ms})
-        total = self.programme.total_minutes
-        self.reachable = {0}
-        for value in range(1, total + 1):
-            if any(value - m in self.reachable for m in lengths if m <= value):
-                self.reachable.add(value)
+        lengths = tuple(sorted({m for ms in klass.options.values() for m in ms}))
+        self.reachable = builder.reachable(lengths, self.programme.total_minutes)
         self.minimums = dict(self.programme.category_minutes)
         for category, kept in klass.capped.items():
             self.minimums[category] = kept
@@ -1035,9 +1082,7 @@ class _ClassPlanner:
         if only is not None:
             order = [c for c in order if c in only]
         free = [
-            c
-            for c in self.b.spec.free_categories
-            if c in self.k.options and c not in self.k.capped
+            c for c in self.b.spec.free_categories if c in self.k.options and c not in self.k.capped
         ]
         self.rng.shuffle(free)
         free.sort(key=lambda c: -self.b.spec.free_categories[c] * self.rng.random())
@@ -1079,6 +1124,13 @@ class _ClassPlanner:
         candidates = []
         preferred = self.programme.preferred_minutes_per_day
         cap = self.programme.max_minutes_per_day
+        acts = self.b.class_activities(self.k, category, minutes)
+        kinds = {k for a in acts for k in a.room_kinds}
+        venues = [
+            (venue, travel)
+            for venue, travel in self.b.reach.get(self.site.id, ())
+            if any(kinds.intersection(r.kinds) for r in venue.rooms)
+        ]
         periods_load = self.b.load
         site_id = self.site.id
         for day in self.days:
@@ -1099,9 +1151,10 @@ class _ClassPlanner:
                 if minutes <= end - start:
                     # Level the school's sessions over its periods: fewer rooms and
                     # coaches busy all afternoon rather than peaks.
-                    level = 30 * periods_load[(site_id, day, index)] + 20 * periods_load[
-                        (site_id, day, index, category)
-                    ]
+                    level = (
+                        30 * periods_load[(site_id, day, index)]
+                        + 20 * periods_load[(site_id, day, index, category)]
+                    )
                     waste = 2 * (end - start - minutes)  # the period's unused rest
                     score = base + level + waste + self.rng.random() * 40
                     candidates.append((score, day, index, start, self.site))
@@ -1109,7 +1162,10 @@ class _ClassPlanner:
                 # A venue block either fits in its period with the walk there and
                 # back, or ends the class's day there (the periods after it are lost).
                 lost = sum(e - s for s, e in self.site.periods[day][index + 1 :])
-                for venue, travel in self.b.reach.get(self.site.id, ()):
+                for venue, travel in venues:
+                    # One venue a day at most: two venues need not be reachable from each other.
+                    if any(v != venue.id for v in self.day_venues[day]):
+                        continue
                     walk = ceil15(travel)
                     begin = start + walk
                     if begin + minutes + walk <= end:
@@ -1124,13 +1180,12 @@ class _ClassPlanner:
             if site is self.site and periods_load[(site_id, day, index)] >= cap:
                 continue
             groups = self._split(category, minutes, day, start, site)
-            if site is self.site and groups is not None:
-                if periods_load[(site_id, day, index)] + len(groups) > cap:
-                    continue
-            if groups is not None:
-                block = Block(day, index, start, minutes, category, site.id, groups)
-                self._apply(block)
-                return True
+            if groups is None:
+                continue
+            if site is self.site and periods_load[(site_id, day, index)] + len(groups) > cap:
+                continue
+            self._apply(Block(day, index, start, minutes, category, site.id, groups))
+            return True
         return False
 
     def _ends_day(self, block: Block) -> bool:
@@ -1148,6 +1203,8 @@ class _ClassPlanner:
         self.day_minutes[block.day] -= block.minutes
         self.day_categories[block.day].remove(block.category)
         self.used[block.day].discard(block.period)
+        if block.site != self.site.id:
+            self.day_venues[block.day].remove(block.site)
         if self.lock[block.day] == block.period:
             self.lock[block.day] = None
         for group in block.groups:
@@ -1166,6 +1223,8 @@ class _ClassPlanner:
         self.day_minutes[block.day] += block.minutes
         self.day_categories[block.day].append(block.category)
         self.used[block.day].add(block.period)
+        if block.site != self.site.id:
+            self.day_venues[block.day].append(block.site)
         if self._ends_day(block):
             self.lock[block.day] = block.period
         for group in block.groups:
@@ -1183,30 +1242,32 @@ class _ClassPlanner:
         self, category: str, minutes: int, day: str, start: int, site: Site
     ) -> list[Group] | None:
         end = start + minutes
-        grades = self.k.grades
-        acts = [
-            a
-            for a in self.b.by_cat_len.get((category, minutes), ())
-            if any(a.grades[0] <= g <= a.grades[1] for g in grades)
-        ]
-        rooms = [r for r in site.rooms if r.free(day, start, end)]
-        if not rooms or not acts:
+        acts = self.b.class_activities(self.k, category, minutes)
+        if not acts:
             return None
-        acts = [a for a in acts if any(set(a.room_kinds) & set(r.kinds) for r in rooms)]
+        kinds = {k for a in acts for k in a.room_kinds}
+        rooms = [r for r in site.rooms if kinds.intersection(r.kinds) and r.free(day, start, end)]
+        if not rooms:
+            return None
+        acts = [a for a in acts if any(set(a.room_kinds).intersection(r.kinds) for r in rooms)]
         if not acts:
             return None
         pupils = self.k.pupils
+        by_grade = {g: [a for a in acts if a.grades[0] <= g <= a.grades[1]] for g in self.k.grades}
+        # Pupils differ only when an activity was already had today or is at its weekly limit.
+        check = category in self.day_categories[day] or any(a.max_per_week for a in acts)
         eligible: dict[str, list[ActivitySpec]] = {}
         for p in pupils:
-            done = self.day_acts[p.id].get(day, ())
-            week = self.week[p.id]
-            mine = [
-                a
-                for a in acts
-                if a.grades[0] <= p.grade <= a.grades[1]
-                and a.id not in done
-                and (a.max_per_week is None or week.get(a.id, 0) < a.max_per_week)
-            ]
+            mine = by_grade[p.grade]
+            if check:
+                done = self.day_acts[p.id].get(day, ())
+                week = self.week[p.id]
+                mine = [
+                    a
+                    for a in mine
+                    if a.id not in done
+                    and (a.max_per_week is None or week.get(a.id, 0) < a.max_per_week)
+                ]
             if not mine:
                 return None
             eligible[p.id] = mine
@@ -1216,12 +1277,15 @@ class _ClassPlanner:
         counts = [base, base + 1, base - 1, base + 2]
         if category in ("sport", "culture") and self.rng.random() < self.b.spec.option_share:
             counts = [base + 1, base, base + 2, base - 1]
+        scores = self._scores(acts, eligible)
+        if scores is None:
+            return None
         tried = set()
         for count in counts:
             if count < 1 or count in tried or count > n:
                 continue
             tried.add(count)
-            selection = self._select(acts, eligible, count)
+            selection = self._select(acts, scores, eligible, count, by_grade if not check else None)
             if selection is None:
                 continue
             chosen_rooms = self._rooms(selection, rooms)
@@ -1232,25 +1296,39 @@ class _ClassPlanner:
                 return groups
         return None
 
-    def _select(
-        self, acts: list[ActivitySpec], eligible: dict[str, list[ActivitySpec]], count: int
-    ) -> list[ActivitySpec] | None:
-        rng = self.rng
+    def _scores(
+        self, acts: list[ActivitySpec], eligible: dict[str, list[ActivitySpec]]
+    ) -> tuple[dict[str, float], list[ActivitySpec]] | None:
+        """How much the class wants each activity, and the ones required pupils are due."""
         category = acts[0].category
         must: list[ActivitySpec] = []
-        score: dict[str, float] = {a.id: rng.random() * 0.5 for a in acts}
+        score: dict[str, float] = {a.id: self.rng.random() * 0.5 for a in acts}
         by_id = {a.id: a for a in acts}
-        for p in self.k.pupils:
-            mine = {a.id for a in eligible[p.id]}
-            for act in self.pending[p.id]:
+        for p in self.k.choosy:
+            ranked = p.preferences.get(category)
+            pending = self.pending[p.id]
+            if not ranked and not pending:
+                continue
+            mine = [a.id for a in eligible[p.id]]
+            for act in pending:
                 if act in mine and by_id[act] not in must:
                     must.append(by_id[act])
-            ranked = p.preferences.get(category, ())
-            for rank, act in enumerate(ranked):
-                if act in mine:
-                    score[act] += 3 - min(rank, 2)
-            for a in eligible[p.id]:
-                score[a.id] += 0.05
+            if ranked:
+                for rank, act in enumerate(ranked):
+                    if act in mine:
+                        score[act] += 3 - min(rank, 2)
+        return score, must
+
+    def _select(
+        self,
+        acts: list[ActivitySpec],
+        scores: tuple[dict[str, float], list[ActivitySpec]],
+        eligible: dict[str, list[ActivitySpec]],
+        count: int,
+        by_grade: dict[int, list[ActivitySpec]] | None,
+    ) -> list[ActivitySpec] | None:
+        """``count`` activities for the groups; ``by_grade`` when eligibility is by grade only."""
+        score, must = scores
         if len(must) > count:
             return None
         selection = list(must)
@@ -1265,18 +1343,33 @@ class _ClassPlanner:
         while len(selection) < count:
             selection.append(max(acts, key=lambda a: (a.max_group, score[a.id])))
         # Every pupil needs an activity it may join.
+        chosen = {a.id for a in selection}
+        if by_grade is not None:
+            for mine in by_grade.values():
+                if not any(a.id in chosen for a in mine):
+                    replaceable = [i for i, a in enumerate(selection) if a not in must]
+                    if not replaceable:
+                        return None
+                    selection[replaceable[-1]] = mine[0]
+                    chosen = {a.id for a in selection}
+            if not all(any(a.id in chosen for a in mine) for mine in by_grade.values()):
+                return None
+            return self._sizes_fit(selection)
         for p in self.k.pupils:
-            if not any(a in selection for a in eligible[p.id]):
+            if not any(a.id in chosen for a in eligible[p.id]):
                 replaceable = [i for i, a in enumerate(selection) if a not in must]
                 if not replaceable:
                     return None
                 selection[replaceable[-1]] = eligible[p.id][0]
+                chosen = {a.id for a in selection}
         for p in self.k.pupils:
-            if not any(a in selection for a in eligible[p.id]):
+            if not any(a.id in chosen for a in eligible[p.id]):
                 return None
-        if sum(a.max_group for a in selection) < len(self.k.pupils):
-            return None
-        if sum(a.min_group for a in selection) > len(self.k.pupils):
+        return self._sizes_fit(selection)
+
+    def _sizes_fit(self, selection: list[ActivitySpec]) -> list[ActivitySpec] | None:
+        n = len(self.k.pupils)
+        if sum(a.max_group for a in selection) < n or sum(a.min_group for a in selection) > n:
             return None
         return selection
 

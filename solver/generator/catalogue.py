@@ -143,9 +143,7 @@ ACTIVITIES: tuple[ActivitySpec, ...] = (
         "beroepen",
     ),
     _a("techniek", "Techniek", "career", 90, 6, 24, (6, 8), ("techniek", "art"), "techniek"),
-    _a(
-        "ondernemen", "Jong ondernemen", "career", 60, 8, 30, (7, 8), ("classroom",), "beroepen"
-    ),
+    _a("ondernemen", "Jong ondernemen", "career", 60, 8, 30, (7, 8), ("classroom",), "beroepen"),
 )
 
 # The activities a pupil may be told to attend (``required``), as extra tutoring.

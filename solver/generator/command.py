@@ -2,9 +2,10 @@
 
     python -m solver generate --scenario NAME --seed N -o FILE [--witness FILE]
 
-Writes FILE (the instance), FILE's sidecar ``<FILE without .json>.meta.json``
-({scenario, seed, instance, coverage_bound, argument, stats}) and, with
-``--witness``, the solution the scenario was built around.
+Writes FILE (the instance), its sidecar ``FILE.meta.json`` ({scenario, seed,
+instance, coverage_bound, argument, stats}; e.g. ``short.json.meta.json``) and,
+with ``--witness``, the solution the scenario was built around. It prints a
+summary and the coverage bound (1.0 when feasible by construction).
 
 For ``city``, ``-o`` names a directory (an existing one, or any path ending in
 ``/``) or else a file stem; five instances are written:
@@ -12,8 +13,8 @@ For ``city``, ``-o`` names a directory (an existing one, or any path ending in
     directory:  DIR/1-rotterdam-zuid.json ... DIR/5-utrecht-overvecht.json
     stem:       STEM-1-rotterdam-zuid.json ... STEM-5-utrecht-overvecht.json
 
-each with its ``.meta.json`` sidecar; ``--witness`` follows the same rule
-(``DIR/1-rotterdam-zuid.json`` in the witness directory, or ``WSTEM-1-...``).
+each with its ``FILE.meta.json`` sidecar; ``--witness`` follows the same rule
+(``WDIR/1-rotterdam-zuid.json`` in a witness directory, or ``WSTEM-1-...``).
 """
 
 from __future__ import annotations
@@ -30,10 +31,8 @@ from solver.solution import save_solution
 
 
 def meta_path(path: str | Path) -> Path:
-    """The sidecar of an instance file: ``x.json`` -> ``x.meta.json``."""
+    """The sidecar of an instance file FILE: ``FILE.meta.json`` (``x.json.meta.json``)."""
     path = Path(path)
-    if path.suffix == ".json":
-        return path.with_suffix(".meta.json")
     return path.with_name(path.name + ".meta.json")
 
 
@@ -79,10 +78,9 @@ def command_generate(args) -> int:
     witness_arg = getattr(args, "witness", None)
     try:
         if args.scenario == "city":
-            names = [part.stats.get("district") or part.instance.name for part in generated.parts]
-            geo = [n.split(": ", 1)[1].rsplit(" (seed", 1)[0] if ": " in n else n for n in names]
-            paths = city_paths(args.output, geo)
-            witnesses = city_paths(witness_arg, geo) if witness_arg else [None] * len(paths)
+            names = [part.stats["district"] for part in generated.parts]
+            paths = city_paths(args.output, names)
+            witnesses = city_paths(witness_arg, names) if witness_arg else [None] * len(paths)
             for part, path, witness in zip(generated.parts, paths, witnesses, strict=True):
                 _write(part, path, witness)
                 print(f"{path}: {part.notes}")

@@ -108,7 +108,7 @@ class DistrictSpec:
     )
     # A school runs at most room_headroom x its mean number of sessions at once
     # (estimated with mean_group_estimate pupils a session); more only when stuck.
-    room_headroom: float = 1.25
+    room_headroom: float = 1.35
     mean_group_estimate: float = 20.0
     # Share of the school rooms the witness leaves unused that stay in the instance.
     spare_room_share: float = 0.25

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -74,12 +73,12 @@ class GeneratedScenario:
     the five districts and ``instance``/``witness`` are those of the first.
     """
 
-    scenario: str
-    seed: int
     instance: Instance
     witness: Solution | None
     coverage_bound: float | None
     notes: str
+    scenario: str = ""
+    seed: int = 0
     argument: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
     parts: tuple[GeneratedScenario, ...] = ()
@@ -144,9 +143,7 @@ def school_classes(rng: random.Random, count: int, sizes=(23, 30)) -> list[Class
     a parallel class of a grade or a combination class of two neighbouring grades."""
     lo, hi = sizes
     k12 = 2 if count <= 9 else rng.choice((2, 3))
-    classes = [
-        ClassSpec(f"groep 1/2{'ABC'[i]}", (1, 2), rng.randint(lo, hi)) for i in range(k12)
-    ]
+    classes = [ClassSpec(f"groep 1/2{'ABC'[i]}", (1, 2), rng.randint(lo, hi)) for i in range(k12)]
     extras = count - k12 - 6
     doubled: list[int] = []
     combined: list[tuple[int, int]] = []
@@ -159,9 +156,7 @@ def school_classes(rng: random.Random, count: int, sizes=(23, 30)) -> list[Class
             doubled.append(grade)
     for grade in range(3, 9):
         if grade in doubled:
-            classes += [
-                ClassSpec(f"groep {grade}{s}", (grade,), rng.randint(lo, hi)) for s in "AB"
-            ]
+            classes += [ClassSpec(f"groep {grade}{s}", (grade,), rng.randint(lo, hi)) for s in "AB"]
         else:
             classes.append(ClassSpec(f"groep {grade}", (grade,), rng.randint(lo, hi)))
     for a, b in combined:
@@ -450,7 +445,7 @@ def generate(scenario: str, seed: int) -> GeneratedScenario:
     return _finish(scenario, seed, spec, rng, started)
 
 
-CITY_SIZES = (12, 8, 14, 10, 6)
+CITY_SIZES = (10, 6, 8, 6, 4)
 
 
 def _generate_city(seed: int, started: float) -> GeneratedScenario:
@@ -461,12 +456,13 @@ def _generate_city(seed: int, started: float) -> GeneratedScenario:
         spec = district_spec(
             rng, geography, schools, f"city {k + 1}: {geography.name} (seed {part_seed})"
         )
-        parts.append(_finish("city", part_seed, spec, rng, time.monotonic()))
+        part = _finish("city", part_seed, spec, rng, time.monotonic())
+        part.stats["district"] = geography.name
+        parts.append(part)
     first = parts[0]
     pupils = sum(p.stats["pupils"] for p in parts)
-    notes = (
-        f"city (seed {seed}): {len(parts)} districts, {pupils} pupils: "
-        + "; ".join(f"{p.instance.name}: {p.stats['pupils']} pupils" for p in parts)
+    notes = f"city (seed {seed}): {len(parts)} districts, {pupils} pupils: " + "; ".join(
+        f"{p.instance.name}: {p.stats['pupils']} pupils" for p in parts
     )
     stats = {
         "districts": len(parts),

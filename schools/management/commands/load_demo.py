@@ -1,7 +1,10 @@
 """``manage.py load_demo``: the demo districts zuid and klein, and the demo logins.
 
 The instances come from the solver's generator, run as a separate process
-(``python -m solver generate``): the schools app never imports the solver.
+(``python -m solver generate``): the schools app never imports the solver. Each
+instance is written as a district workbook (``var/demo/<code>.xlsx``, XlsxWriter)
+and loaded through the coordinators' import path (``roster_import``), so the demo
+exercises what a coordinator does with real rosters.
 """
 
 import json
@@ -12,9 +15,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from schools.models import District
-from schools.services import demo_users_ensure, district_delete, district_load_from_instance
+from schools.importing.services import roster_import
+from schools.importing.workbooks import demo_workbook
+from schools.models import WEEKDAY_ORDER, District
+from schools.services import demo_users_ensure, district_delete
 
 # code, name, generator scenario
 DEMO_DISTRICTS = [
@@ -57,16 +63,17 @@ class Command(BaseCommand):
             self.generate(scenario, path)
             instance = json.loads(path.read_text(encoding="utf-8"))
             generated = time.monotonic()
-            if existing:
-                district_delete(district=existing)
-            district_load_from_instance(instance=instance, code=code, name=name)
+            workbook = folder / f"{code}.xlsx"
+            demo_workbook(instance=instance, path=workbook, seed=code)
+            written = time.monotonic()
+            self.load(instance, code, name, workbook, replacing=existing)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Loaded {code} ({name}): {len(instance.get('sites', []))} sites, "
                     f"{len(instance.get('coaches', []))} coaches, "
                     f"{len(instance.get('pupils', []))} pupils "
-                    f"(generated in {generated - started:.1f} s, "
-                    f"loaded in {time.monotonic() - generated:.1f} s)."
+                    f"(generated in {generated - started:.1f} s, written as {workbook.name} in "
+                    f"{written - generated:.1f} s, imported in {time.monotonic() - written:.1f} s)."
                 )
             )
 
@@ -80,6 +87,24 @@ class Command(BaseCommand):
                 f"  {login['username']:<12} {login['password']:<16} "
                 f"{login['role']}: {login['where']}"
             )
+
+    @transaction.atomic
+    def load(self, instance: dict, code: str, name: str, workbook: Path, replacing=None) -> None:
+        """Replaces the district with one of the instance's settings and imports its workbook."""
+        if replacing is not None:
+            district_delete(district=replacing)
+        weights = instance.get("weights") or {}
+        district = District.objects.create(
+            code=code,
+            name=name,
+            days=sorted(instance.get("days", []), key=WEEKDAY_ORDER.__getitem__),
+            slot_minutes=instance.get("slot_minutes", 15),
+            max_pupil_travel_minutes=instance.get("max_pupil_travel_minutes", 0),
+            **{field: weights.get(term, 0) for term, field in District.WEIGHT_FIELDS.items()},
+        )
+        report = roster_import(files=[workbook], district=district, dry_run=False)
+        if not report.ok:
+            raise CommandError("\n".join(report.lines()[-20:]))
 
     def generate(self, scenario: str, path: Path) -> None:
         command = [

@@ -1,0 +1,604 @@
+"""FET (``fet-cl``) as a peer: project an instance to a ``.fet`` file, run it, read it back.
+
+FET timetables *given* activities: who takes part and who teaches are fixed
+before it starts. So the projection starts from a solution of our engine and
+keeps its sessions (activity, pupils, coaches); FET is left to choose each
+session's day, start and room, which is the timetabling half of our problem.
+
+What the projection expresses (all constraints with weight 100%):
+
+- **Time grid.** FET hours are ``slot_minutes`` slots (15 minutes) from the
+  earliest opening to the latest closing of any school window; FET days are the
+  instance's days. Each session is one FET activity of ``minutes / slot``
+  hours, subject = our activity id, and its comment holds our session id.
+- **Students.** One FET year per school, one group per class, and one
+  subgroup per set of pupils of that class who attend exactly the same
+  sessions. A session's students are the subgroups of its pupils, so two
+  sessions sharing a pupil share a subgroup and FET keeps them apart; FET's
+  subgroups are the atoms of its students model and this is the coarsest
+  division that is still exact. ``Number_of_Students`` is the pupil count.
+- **Teachers.** Each coach is a teacher; a session's coaches are its teachers
+  (fixed, FET does not choose teachers). Coach availability becomes *teacher
+  not available times*; ``max_minutes_per_day`` becomes *teacher max hours
+  daily* (exact, since an FET hour is one slot); the weekly ceiling holds by
+  construction because the set of sessions of each coach is fixed.
+- **Windows and unavailability.** Slots outside a school's window (and days
+  without a window) and the union of the subgroup's pupils' ``unavailable``
+  intervals become *students set not available times*; the programme's
+  ``max_minutes_per_day`` becomes *students set max hours daily*.
+- **At most once a day.** The sessions of one activity that share a subgroup
+  get *min days between activities* = 1.
+- **Rooms.** Every room is an FET room in a building (its site) with its
+  capacity. The *site* of each session is kept from our solution, like its
+  coaches (it is part of the allocation: which venue serves which school);
+  each activity gets *preferred rooms*: the rooms of that site with one of the
+  activity's kinds and enough capacity. Room availability becomes *room not
+  available times*.
+- **Travel, where it fits.** Sites are buildings. Each subgroup and each
+  teacher gets *min gaps between building changes* = the largest travel
+  between two of the sites of its sessions, rounded up to slots. A session at
+  a venue starts at least ``travel(school, venue)`` after the window of each
+  of its pupils' schools opens (*activity preferred starting times*).
+
+What cannot be expressed, and is therefore left out or only approximated:
+
+- per-pupil sectioning (which pupils form a group), the site of a session, group sizes
+  (``min_group``/``max_group``), coach choice and skills, coverage, the
+  programme's weekly and category minutes, ``max_per_week``, preferences and
+  every soft term: all of these are fixed by (or ignored in) the projection;
+- travel exactly: FET knows one gap per person between *any* two buildings,
+  not per pair, and has no notion of unreachable pairs, so FET may put a pupil
+  or coach at two sites that are not connected, or (when the gap is stricter
+  than the pair needs) be asked for more than our rules demand;
+- (rounding travel up to whole slots loses nothing: all times lie on the grid,
+  so a 12-minute walk needs a 15-minute gap in our rules too.)
+
+So FET's result is checked by our checker against the real instance; the
+violations it shows (typically H3/H8 travel) are what the projection lost.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from solver.instance import Instance
+from solver.solution import Session, Solution
+from solver.times import format_time, overlaps
+
+DAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+
+LEFT_OUT = (
+    "The FET projection keeps our engine's sessions (pupils, coaches) and lets FET choose "
+    "day, start and room (within the session's site). Left out: sectioning of pupils, "
+    "group sizes, coach and site choice, "
+    "coverage and programme minutes, preferences and soft terms; travel only as one "
+    "building-change gap per person (no per-pair minutes, no unreachable pairs)."
+)
+
+
+class FetMissing(RuntimeError):
+    """``fet-cl`` is not installed."""
+
+
+@dataclass
+class Projection:
+    """A ``.fet`` document and what is needed to read FET's answer back."""
+
+    instance: Instance
+    sessions: list[Session]  # FET activity id i+1 is sessions[i]
+    hours: list[int]  # start minute of each FET hour
+    root: ET.Element
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def write(self, path: str | Path) -> None:
+        tree = ET.ElementTree(self.root)
+        ET.indent(tree)
+        tree.write(path, encoding="UTF-8", xml_declaration=True)
+
+
+def _sub(parent: ET.Element, tag: str, text: object | None = None) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _constraint(parent: ET.Element, tag: str) -> ET.Element:
+    element = _sub(parent, tag)
+    _sub(element, "Weight_Percentage", 100)
+    return element
+
+
+def _close(element: ET.Element) -> None:
+    _sub(element, "Active", "true")
+    _sub(element, "Comments", "")
+
+
+def _hour_grid(instance: Instance) -> list[int]:
+    opens = [w[0] for s in instance.sites if s.kind == "school" for w in s.window.values()]
+    closes = [w[1] for s in instance.sites if s.kind == "school" for w in s.window.values()]
+    if not opens:
+        return []
+    slot = instance.slot_minutes
+    return list(range(min(opens), max(closes), slot))
+
+
+def project(instance: Instance, solution: Solution) -> Projection:
+    """The ``.fet`` form of ``solution``'s sessions on ``instance``."""
+    slot = instance.slot_minutes
+    hours = _hour_grid(instance)
+    days = list(instance.days)
+    sessions = [s for s in solution.sessions if s.activity in instance.activity]
+
+    root = ET.Element("fet", version="6.8.5")
+    _sub(root, "Mode", "Official")
+    _sub(root, "Institution_Name", f"projection of {instance.name}")
+    _sub(root, "Comments", LEFT_OUT)
+
+    days_list = _sub(root, "Days_List")
+    _sub(days_list, "Number_of_Days", len(days))
+    for day in days:
+        _sub(_sub(days_list, "Day"), "Name", DAY_NAMES[day])
+    hours_list = _sub(root, "Hours_List")
+    _sub(hours_list, "Number_of_Hours", len(hours))
+    for start in hours:
+        _sub(_sub(hours_list, "Hour"), "Name", format_time(start))
+
+    subjects = _sub(root, "Subjects_List")
+    for activity in instance.activities:
+        subject = _sub(subjects, "Subject")
+        _sub(subject, "Name", activity.id)
+        _sub(subject, "Comments", "")
+    _sub(root, "Activity_Tags_List")
+
+    # -- students: year = school, group = class, subgroup = same sessions ------------
+    sessions_of_pupil: dict[str, list[int]] = defaultdict(list)
+    for index, session in enumerate(sessions):
+        for pupil in session.pupils:
+            sessions_of_pupil[pupil].append(index)
+    subgroup_pupils: dict[tuple[str, tuple[int, ...]], list[str]] = defaultdict(list)
+    for pupil_id, indices in sessions_of_pupil.items():
+        pupil = instance.pupil.get(pupil_id)
+        if pupil is None:
+            continue
+        subgroup_pupils[(pupil.class_id, tuple(sorted(set(indices))))].append(pupil_id)
+    subgroup_name: dict[tuple[str, tuple[int, ...]], str] = {}
+    by_class: dict[str, list[tuple[str, tuple[int, ...]]]] = defaultdict(list)
+    for key in sorted(subgroup_pupils):
+        by_class[key[0]].append(key)
+        subgroup_name[key] = f"{key[0]}:{len(by_class[key[0]])}"
+    session_subgroups: dict[int, list[str]] = defaultdict(list)
+    for key, name in subgroup_name.items():
+        for index in key[1]:
+            session_subgroups[index].append(name)
+
+    students = _sub(root, "Students_List")
+    for school in instance.sites:
+        classes = [c for c in instance.classes if c.site == school.id and by_class.get(c.id)]
+        if not classes:
+            continue
+        year = _sub(students, "Year")
+        _sub(year, "Name", f"Y:{school.id}")
+        _sub(
+            year,
+            "Number_of_Students",
+            sum(len(subgroup_pupils[k]) for c in classes for k in by_class[c.id]),
+        )
+        _sub(year, "Comments", "")
+        _sub(year, "Number_of_Categories", 0)
+        _sub(year, "Separator", " ")
+        for klass in classes:
+            group = _sub(year, "Group")
+            _sub(group, "Name", f"G:{klass.id}")
+            _sub(
+                group,
+                "Number_of_Students",
+                sum(len(subgroup_pupils[k]) for k in by_class[klass.id]),
+            )
+            _sub(group, "Comments", "")
+            for key in by_class[klass.id]:
+                subgroup = _sub(group, "Subgroup")
+                _sub(subgroup, "Name", subgroup_name[key])
+                _sub(subgroup, "Number_of_Students", len(subgroup_pupils[key]))
+                _sub(subgroup, "Comments", "")
+
+    # -- teachers ---------------------------------------------------------------------
+    teachers = _sub(root, "Teachers_List")
+    used_coaches = sorted({c for s in sessions for c in s.coaches if c in instance.coach})
+    for coach in used_coaches:
+        teacher = _sub(teachers, "Teacher")
+        _sub(teacher, "Name", coach)
+        _sub(teacher, "Target_Number_of_Hours", 0)
+        _sub(teacher, "Qualified_Subjects")
+        _sub(teacher, "Comments", "")
+
+    # -- activities -------------------------------------------------------------------
+    activities = _sub(root, "Activities_List")
+    for index, session in enumerate(sessions):
+        activity = instance.activity[session.activity]
+        element = _sub(activities, "Activity")
+        for coach in session.coaches:
+            _sub(element, "Teacher", coach)
+        _sub(element, "Subject", session.activity)
+        for name in sorted(session_subgroups[index]):
+            _sub(element, "Students", name)
+        duration = activity.minutes // slot
+        _sub(element, "Duration", duration)
+        _sub(element, "Total_Duration", duration)
+        _sub(element, "Id", index + 1)
+        _sub(element, "Activity_Group_Id", 0)
+        _sub(element, "Active", "true")
+        _sub(element, "Comments", session.id)
+
+    # -- buildings and rooms ----------------------------------------------------------
+    buildings = _sub(root, "Buildings_List")
+    for site in instance.sites:
+        building = _sub(buildings, "Building")
+        _sub(building, "Name", site.id)
+        _sub(building, "Comments", "")
+    rooms = _sub(root, "Rooms_List")
+    for room in instance.rooms:
+        element = _sub(rooms, "Room")
+        _sub(element, "Name", room.id)
+        _sub(element, "Building", room.site)
+        _sub(element, "Capacity", room.capacity)
+        _sub(element, "Virtual", "false")
+        _sub(element, "Comments", "")
+
+    # -- time constraints -------------------------------------------------------------
+    time_list = _sub(root, "Time_Constraints_List")
+    _close(_constraint(time_list, "ConstraintBasicCompulsoryTime"))
+
+    def not_available(tag: str, key: str, name: str, busy) -> None:
+        slots = [(d, h) for d in days for h in hours if busy(d, h)]
+        if not slots:
+            return
+        element = _constraint(time_list, tag)
+        _sub(element, key, name)
+        _sub(element, "Number_of_Not_Available_Times", len(slots))
+        for day, hour in slots:
+            entry = _sub(element, "Not_Available_Time")
+            _sub(entry, "Day", DAY_NAMES[day])
+            _sub(entry, "Hour", format_time(hour))
+        _close(element)
+
+    for coach_id in used_coaches:
+        coach = instance.coach[coach_id]
+        not_available(
+            "ConstraintTeacherNotAvailableTimes",
+            "Teacher",
+            coach_id,
+            lambda d, h, c=coach: (
+                not any(a <= h and h + slot <= b for a, b in c.available.get(d, []))
+            ),
+        )
+        element = _constraint(time_list, "ConstraintTeacherMaxHoursDaily")
+        _sub(element, "Teacher_Name", coach_id)
+        _sub(element, "Maximum_Hours_Daily", coach.max_minutes_per_day // slot)
+        _close(element)
+
+    for key, name in subgroup_name.items():
+        pupils = [instance.pupil[p] for p in subgroup_pupils[key]]
+        school = instance.site[instance.class_group[key[0]].site]
+
+        def busy(d, h, school=school, pupils=pupils):
+            window = school.window.get(d)
+            if window is None or not (window[0] <= h and h + slot <= window[1]):
+                return True
+            return any(overlaps(p.unavailable.get(d, []), h, h + slot) for p in pupils)
+
+        not_available("ConstraintStudentsSetNotAvailableTimes", "Students", name, busy)
+        programme = instance.programme_of(pupils[0])
+        element = _constraint(time_list, "ConstraintStudentsSetMaxHoursDaily")
+        _sub(element, "Maximum_Hours_Daily", programme.max_minutes_per_day // slot)
+        _sub(element, "Students", name)
+        _close(element)
+
+    # at most once a day: sessions of one activity that share a subgroup
+    same_day_pairs: set[tuple[int, ...]] = set()
+    for key in subgroup_name:
+        by_activity: dict[str, list[int]] = defaultdict(list)
+        for index in key[1]:
+            by_activity[sessions[index].activity].append(index)
+        for indices in by_activity.values():
+            if len(indices) > 1:
+                same_day_pairs.add(tuple(sorted(indices)))
+    for indices in sorted(same_day_pairs):
+        element = _constraint(time_list, "ConstraintMinDaysBetweenActivities")
+        _sub(element, "Consecutive_If_Same_Day", "false")
+        _sub(element, "Number_of_Activities", len(indices))
+        for index in indices:
+            _sub(element, "Activity_Id", index + 1)
+        _sub(element, "MinDays", 1)
+        _close(element)
+
+    # -- rooms allowed per session; venue starts after the walk -------------------------
+    space_list_items: list[tuple[int, list[str]]] = []
+    sites_of_session: dict[int, set[str]] = {}
+    for index, session in enumerate(sessions):
+        activity = instance.activity[session.activity]
+        schools = {
+            instance.school_of(instance.pupil[p]) for p in session.pupils if p in instance.pupil
+        }
+        own_site = instance.room[session.room].site if session.room in instance.room else None
+        allowed = []
+        for room in instance.rooms:
+            if not set(room.kinds) & set(activity.room_kinds):
+                continue
+            if room.capacity < len(session.pupils):
+                continue
+            if room.site != own_site:
+                continue
+            if not all(
+                instance.coach[c].sites is None or room.site in instance.coach[c].sites
+                for c in session.coaches
+                if c in instance.coach
+            ):
+                continue
+            allowed.append(room.id)
+        if not allowed:  # keep the session's own room so that FET may still place it
+            allowed = [session.room]
+        space_list_items.append((index, allowed))
+        sites_of_session[index] = {instance.room[r].site for r in allowed if r in instance.room}
+
+        duration = activity.minutes // slot
+        earliest: dict[str, int] = {}
+        late_start = False
+        for day in days:
+            lows = []
+            for school in schools:
+                window = instance.site[school].window.get(day)
+                if window is None:
+                    continue
+                walk = min(
+                    (instance.travel_minutes(school, s) or 0) for s in sites_of_session[index]
+                )
+                lows.append(window[0] + walk)
+                late_start = late_start or walk > 0
+            earliest[day] = max(lows) if lows else 0
+        if late_start:
+            starts = [
+                (d, h)
+                for d in days
+                for i, h in enumerate(hours)
+                if h >= earliest[d] and i + duration <= len(hours)
+            ]
+            element = _constraint(time_list, "ConstraintActivityPreferredStartingTimes")
+            _sub(element, "Activity_Id", index + 1)
+            _sub(element, "Number_of_Preferred_Starting_Times", len(starts))
+            for day, hour in starts:
+                entry = _sub(element, "Preferred_Starting_Time")
+                _sub(entry, "Preferred_Starting_Day", DAY_NAMES[day])
+                _sub(entry, "Preferred_Starting_Hour", format_time(hour))
+            _close(element)
+
+    # -- space constraints ------------------------------------------------------------
+    space_list = _sub(root, "Space_Constraints_List")
+    _close(_constraint(space_list, "ConstraintBasicCompulsorySpace"))
+    for room in instance.rooms:
+        if room.available is None:
+            continue
+        not_available_room = [
+            (d, h)
+            for d in days
+            for h in hours
+            if not any(a <= h and h + slot <= b for a, b in room.available.get(d, []))
+        ]
+        if not not_available_room:
+            continue
+        element = _constraint(space_list, "ConstraintRoomNotAvailableTimes")
+        _sub(element, "Room", room.id)
+        _sub(element, "Number_of_Not_Available_Times", len(not_available_room))
+        for day, hour in not_available_room:
+            entry = _sub(element, "Not_Available_Time")
+            _sub(entry, "Day", DAY_NAMES[day])
+            _sub(entry, "Hour", format_time(hour))
+        _close(element)
+    for index, allowed in space_list_items:
+        if len(allowed) == 1:
+            element = _constraint(space_list, "ConstraintActivityPreferredRoom")
+            _sub(element, "Activity_Id", index + 1)
+            _sub(element, "Room", allowed[0])
+            _sub(element, "Permanently_Locked", "false")
+        else:
+            element = _constraint(space_list, "ConstraintActivityPreferredRooms")
+            _sub(element, "Activity_Id", index + 1)
+            _sub(element, "Number_of_Preferred_Rooms", len(allowed))
+            for room_id in allowed:
+                _sub(element, "Preferred_Room", room_id)
+        _close(element)
+
+    def gap_slots(sites: set[str]) -> int:
+        worst = 0
+        for a in sites:
+            for b in sites:
+                if a < b:
+                    worst = max(worst, instance.travel_minutes(a, b) or 0)
+        return math.ceil(worst / slot)
+
+    for key, name in subgroup_name.items():
+        gap = gap_slots(set().union(*(sites_of_session[i] for i in key[1])))
+        if gap:
+            element = _constraint(space_list, "ConstraintStudentsSetMinGapsBetweenBuildingChanges")
+            _sub(element, "Students", name)
+            _sub(element, "Min_Gaps_Between_Building_Changes", gap)
+            _close(element)
+    coach_sessions: dict[str, list[int]] = defaultdict(list)
+    for index, session in enumerate(sessions):
+        for coach in session.coaches:
+            coach_sessions[coach].append(index)
+    for coach_id in used_coaches:
+        gap = gap_slots(set().union(*(sites_of_session[i] for i in coach_sessions[coach_id])))
+        if gap:
+            element = _constraint(space_list, "ConstraintTeacherMinGapsBetweenBuildingChanges")
+            _sub(element, "Teacher", coach_id)
+            _sub(element, "Min_Gaps_Between_Building_Changes", gap)
+            _close(element)
+
+    counts = {
+        "activities": len(sessions),
+        "teachers": len(used_coaches),
+        "rooms": len(instance.rooms),
+        "subgroups": len(subgroup_name),
+        "groups": len(by_class),
+        "years": len(students),
+        "hours": len(hours),
+        "days": len(days),
+    }
+    return Projection(instance, sessions, hours, root, counts)
+
+
+# -- reading fet-cl's results -----------------------------------------------------------
+
+_TIME = re.compile(r"^(\d\d):(\d\d)$")
+
+
+def read_activities(projection: Projection, path: str | Path) -> Solution:
+    """Our solution from fet-cl's ``*_activities.xml``: placed activities only."""
+    instance = projection.instance
+    day_of = {name: day for day, name in DAY_NAMES.items()}
+    placed: list[Session] = []
+    # fet-cl wrote this file on this machine from our own input: not untrusted data
+    for element in ET.parse(path).getroot().iter("Activity"):  # noqa: S314
+        ident = element.findtext("Id")
+        day_name = element.findtext("Day")
+        hour_name = element.findtext("Hour")
+        room = element.findtext("Room") or ""
+        if not ident or not day_name or not hour_name:
+            continue
+        index = int(ident) - 1
+        if not 0 <= index < len(projection.sessions):
+            continue
+        match = _TIME.match(hour_name.strip())
+        if match is None or day_name.strip() not in day_of:
+            continue
+        session = projection.sessions[index]
+        start = int(match.group(1)) * 60 + int(match.group(2))
+        minutes = instance.activity[session.activity].minutes
+        placed.append(
+            Session(
+                id=session.id,
+                activity=session.activity,
+                day=day_of[day_name.strip()],
+                start=start,
+                end=start + minutes,
+                room=room.strip(),
+                coaches=session.coaches,
+                pupils=session.pupils,
+            )
+        )
+    return Solution(instance=instance.name, sessions=placed, stats={"solver": "FET (fet-cl)"})
+
+
+# -- running fet-cl -----------------------------------------------------------------------
+
+
+@dataclass
+class FetRun:
+    solution: Solution  # placed activities only (empty when FET wrote none)
+    complete: bool
+    placed: int
+    total: int
+    seconds: float
+    log: str
+
+    @property
+    def share_placed(self) -> float:
+        return self.placed / self.total if self.total else 1.0
+
+
+def find_fet_cl() -> str:
+    path = shutil.which("fet-cl")
+    if path is None:
+        raise FetMissing(
+            "fet-cl is not installed; install FET with `sudo apt-get install fet` "
+            "(Debian/Ubuntu) or from https://lalescu.ro/liviu/fet/"
+        )
+    return path
+
+
+_MAX_PLACED = re.compile(r"(\d+)\s+(?:out of|/)\s+(\d+)", re.IGNORECASE)
+
+
+def run_fet(projection: Projection, time_limit: float, workdir: str | Path | None = None) -> FetRun:
+    """Run fet-cl on the projection; read its timetable back whether or not it completed.
+
+    fet-cl exits 0 on a timeout too. It writes the complete timetable under
+    ``timetables/<name>/``; on a timeout it writes the best partial one under
+    ``timetables/<name>-highest/`` (or ``-max``), and its log says so. Success
+    is therefore judged by which files exist and by every activity being placed.
+    """
+    binary = find_fet_cl()
+    own = workdir is None
+    directory = Path(tempfile.mkdtemp(prefix="fet-")) if own else Path(workdir)
+    directory.mkdir(parents=True, exist_ok=True)
+    name = "projection"
+    input_path = directory / f"{name}.fet"
+    projection.write(input_path)
+    output = directory / "out"
+    shutil.rmtree(output, ignore_errors=True)
+    command = [
+        binary,
+        f"--inputfile={input_path}",
+        f"--outputdir={output}",
+        f"--timelimitseconds={max(1, int(math.ceil(time_limit)))}",
+        "--htmllevel=0",
+        "--language=en_US",
+        "--writetimetableconflicts=true",
+        "--writetimetablesstatistics=false",
+        "--writetimetablesxml=true",
+        "--writetimetablesdayshorizontal=false",
+        "--writetimetablesdaysvertical=false",
+        "--writetimetablestimehorizontal=false",
+        "--writetimetablestimevertical=false",
+        "--warnifusingnotperfectconstraints=false",
+        "--warnsubgroupswiththesameactivities=false",
+    ]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    started = time.monotonic()
+    completed = subprocess.run(
+        command, capture_output=True, text=True, env=env, timeout=time_limit * 3 + 120
+    )
+    seconds = time.monotonic() - started
+    log = completed.stdout + completed.stderr
+    for extra in sorted((output / "logs").glob("*")) if (output / "logs").exists() else []:
+        if extra.is_file() and extra.suffix == ".txt":
+            log += f"\n--- {extra.name}\n" + extra.read_text(errors="replace")
+
+    total = len(projection.sessions)
+    timetables = output / "timetables"
+    complete_file = timetables / name / f"{name}_activities.xml"
+    # on a timeout: "-highest" holds the most activities placed, "-current" the last state
+    partial = [
+        timetables / f"{name}-{kind}" / f"{name}_activities.xml" for kind in ("highest", "current")
+    ]
+    partial = [path for path in partial if path.exists()]
+    if complete_file.exists():
+        solution = read_activities(projection, complete_file)
+    elif partial:
+        solution = read_activities(projection, partial[0])
+    else:
+        solution = Solution(instance=projection.instance.name, sessions=[])
+    placed = len(solution.sessions)
+    complete = complete_file.exists() and placed == total
+    if own:
+        shutil.rmtree(directory, ignore_errors=True)
+    return FetRun(solution, complete, placed, total, seconds, log)

@@ -1,0 +1,115 @@
+"""The FET peer: projection to .fet, reading fet-cl's timetable back, and a real run."""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from solver.checker import check
+from solver.instance import Instance
+from solver.peers.fet import project, read_activities, run_fet
+from solver.solution import Solution
+from tests.solver.conftest import build_solution, build_tiny_instance
+
+
+def tiny_pair() -> tuple[Instance, Solution]:
+    return Instance.from_dict(build_tiny_instance()), Solution.from_dict(build_solution())
+
+
+def test_projection_writes_a_fet_file_with_the_expected_counts(tmp_path):
+    instance, solution = tiny_pair()
+    projection = project(instance, solution)
+    path = tmp_path / "tiny.fet"
+    projection.write(path)
+    root = ET.parse(path).getroot()
+
+    assert root.tag == "fet"
+    assert len(root.findall("Activities_List/Activity")) == 3
+    assert len(root.findall("Teachers_List/Teacher")) == 2  # C1, C2; C3 teaches nothing
+    assert len(root.findall("Rooms_List/Room")) == 5
+    assert len(root.findall("Buildings_List/Building")) == 4
+    # P1 and P2 (class K1 of S1) attend the same sessions: one year, group and subgroup.
+    years = root.findall("Students_List/Year")
+    assert [y.findtext("Name") for y in years] == ["Y:S1"]
+    subgroups = root.findall("Students_List/Year/Group/Subgroup")
+    assert len(subgroups) == 1
+    assert subgroups[0].findtext("Number_of_Students") == "2"
+    # 15-minute hours over the union of the windows (15:00-17:30), two days.
+    assert root.findtext("Hours_List/Number_of_Hours") == "10"
+    assert root.findtext("Days_List/Number_of_Days") == "2"
+    activity = root.find("Activities_List/Activity")
+    assert activity.findtext("Duration") == "4"
+    assert activity.findtext("Teacher") == "C1"
+    # the site stays ours: homework may use both classrooms of S1, football only G1 at V1.
+    rooms = {
+        c.findtext("Activity_Id"): [r.text for r in c.findall("Preferred_Room")]
+        for c in root.iter("ConstraintActivityPreferredRooms")
+    }
+    assert sorted(rooms["1"]) == ["R1", "R2"]
+    single = {
+        c.findtext("Activity_Id"): c.findtext("Room")
+        for c in root.iter("ConstraintActivityPreferredRoom")
+    }
+    assert single == {"2": "R2", "3": "G1"}
+    # football at V1 starts at least 10 minutes after the window opens: not 15:00.
+    starts = {
+        c.findtext("Activity_Id"): [
+            t.findtext("Preferred_Starting_Hour") for t in c.findall("Preferred_Starting_Time")
+        ]
+        for c in root.iter("ConstraintActivityPreferredStartingTimes")
+    }
+    assert list(starts) == ["3"]
+    assert "15:00" not in starts["3"] and "15:15" in starts["3"]
+    # pupils change between S1 and V1 (10 minutes): one 15-minute slot between them.
+    gaps = list(root.iter("ConstraintStudentsSetMinGapsBetweenBuildingChanges"))
+    assert [g.findtext("Min_Gaps_Between_Building_Changes") for g in gaps] == ["1"]
+    # the gym at V1 is closed outside 15:00-18:00; the window keeps pupils in 15:00-17:30.
+    assert root.find("Space_Constraints_List/ConstraintRoomNotAvailableTimes") is None
+    assert root.find("Time_Constraints_List/ConstraintTeacherNotAvailableTimes") is None
+    assert projection.counts["activities"] == 3
+
+
+def test_reader_turns_fet_activities_xml_into_a_solution(tmp_path):
+    instance, solution = tiny_pair()
+    projection = project(instance, solution)
+    path = tmp_path / "tiny_activities.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<Activities_Timetable>
+<Activity><Id>1</Id><Day>Monday</Day><Hour>15:00</Hour><Room>R1</Room></Activity>
+<Activity><Id>2</Id><Day>Monday</Day><Hour>16:00</Hour><Room>R2</Room></Activity>
+<Activity><Id>3</Id><Day></Day><Hour></Hour><Room></Room></Activity>
+</Activities_Timetable>
+""",
+        encoding="utf-8",
+    )
+    read = read_activities(projection, path)
+
+    assert [(s.id, s.day, s.start, s.end, s.room) for s in read.sessions] == [
+        ("s1", "mon", 900, 960, "R1"),
+        ("s2", "mon", 960, 1020, "R2"),
+    ]
+    assert read.sessions[0].coaches == ("C1",)
+    assert read.sessions[0].pupils == ("P1", "P2")
+    report = check(instance, read)
+    assert report.valid
+    assert report.unmet_minutes > 0  # football was not placed
+
+
+@pytest.mark.skipif(shutil.which("fet-cl") is None, reason="fet-cl is not installed")
+def test_fet_cl_on_the_tiny_scenario_passes_our_checker(tmp_path):
+    from solver.engine import solve
+    from solver.generator import generate
+
+    instance = generate("tiny", 1).instance
+    ours = solve(instance, time_limit=5, workers=1, seed=1)
+    projection = project(instance, ours.solution)
+    fet = run_fet(projection, 20, workdir=tmp_path)
+
+    assert fet.complete, fet.log[-2000:]
+    assert fet.placed == len(ours.solution.sessions) > 0
+    report = check(instance, fet.solution)
+    assert report.valid, report.violations
+    assert report.unmet_minutes == ours.report.unmet_minutes
