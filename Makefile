@@ -20,7 +20,7 @@ install: $(STAMP)
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check solver
+	$(BIN)/ruff format --check .
 
 test: install lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -65,20 +65,53 @@ class Builder:
         self.offered: dict[tuple[str, str], int] = defaultdict(int)  # (cohort, activity)
         self.offered_day: dict[tuple[str, str, str], int] = defaultdict(int)
         self.shortest_block: dict[str, int] = {}
+        self._sites_for: dict[str, list[str]] = {}
+        self._rooms_for: dict[tuple[str, str], list[Room]] = {}
+        self._coaches_for: dict[tuple[str, str, str], list[Coach]] = {}
+        self.at_site_day: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     # -- what a school can offer -------------------------------------------
 
     def sites_for(self, school: str) -> list[str]:
         """The school first, then the sites its pupils may walk to, nearest first."""
-        reach = self.instance.max_pupil_travel_minutes
-        others = [
-            (minutes, site.id)
-            for site in self.instance.sites
-            if site.id != school
-            and (minutes := self.instance.travel_minutes(school, site.id)) is not None
-            and minutes <= reach
-        ]
-        return [school] + [site for _, site in sorted(others)]
+        if school not in self._sites_for:
+            reach = self.instance.max_pupil_travel_minutes
+            others = [
+                (minutes, site.id)
+                for site in self.instance.sites
+                if site.id != school
+                and (minutes := self.instance.travel_minutes(school, site.id)) is not None
+                and minutes <= reach
+            ]
+            self._sites_for[school] = [school] + [site for _, site in sorted(others)]
+        return self._sites_for[school]
+
+    def rooms_for(self, site: str, activity: Activity) -> list[Room]:
+        """Rooms at a site of a kind the activity can use, big enough for its minimum."""
+        key = (site, activity.id)
+        if key not in self._rooms_for:
+            kinds = set(activity.room_kinds)
+            self._rooms_for[key] = [
+                r
+                for r in self.rooms_by_site[site]
+                if kinds & set(r.kinds) and r.capacity >= activity.min_group
+            ]
+        return self._rooms_for[key]
+
+    def coaches_for(self, skill: str, site: str, day: str) -> list[Coach]:
+        """Coaches with the skill, allowed at the site, with some time that day."""
+        key = (skill, site, day)
+        if key not in self._coaches_for:
+            self._coaches_for[key] = sorted(
+                (
+                    c
+                    for c in self.coaches_by_skill[skill]
+                    if (c.sites is None or site in c.sites) and c.available.get(day)
+                ),
+                # tied to few sites and few skills first: they have fewest other uses
+                key=lambda c: (len(c.sites) if c.sites is not None else 99, len(c.skills), c.id),
+            )
+        return self._coaches_for[key]
 
     def can_offer(self, activity: Activity, school: str) -> bool:
         """Some coach with the skill may work at a reachable site with a room of the kind."""
@@ -104,33 +137,45 @@ class Builder:
                 if start < window[0] + reach:
                     continue
             rooms = [
-                r
-                for r in self.rooms_by_site[site]
-                if set(r.kinds) & set(activity.room_kinds)
-                and r.capacity >= activity.min_group
-                and self.ledger.room_can(r, day, start, end)
+                r for r in self.rooms_for(site, activity) if self.ledger.room_can(r, day, start, end)
             ]
             if not rooms:
                 continue
             # The smallest room that holds the group, else the largest there is.
             rooms.sort(key=lambda r: (r.capacity < group, abs(r.capacity - group)))
-            coaches = [
-                c
-                for c in self.coaches_by_skill[activity.skill]
-                if self.ledger.coach_can(c, day, start, end, site)
-            ]
-            if len(coaches) < activity.coaches:
+            coaches = self.pick_coaches(activity, site, day, start, end)
+            if coaches is None:
                 continue
-            if not self.naive:
-                coaches.sort(key=lambda c: self.ledger.coach_fit(c, day, start, end, site))
             return Booking(
                 activity=activity,
                 day=day,
                 start=start,
                 end=end,
                 room=rooms[0],
-                coaches=[c.id for c in coaches[: activity.coaches]],
+                coaches=[c.id for c in coaches],
             )
+        return None
+
+    def pick_coaches(self, activity: Activity, site: str, day: str, start: int, end: int):
+        """Coaches for a session: those already at the site that day first (compact days,
+        no extra trips), then fresh ones with the fewest skills (keep the versatile free)."""
+        candidates = self.coaches_for(activity.skill, site, day)
+        if self.naive:
+            ordered = candidates
+        else:
+            here = self.at_site_day[(site, day)]
+            present = [c for c in candidates if c.id in here]
+            present.sort(key=lambda c: self.ledger.coach_fit(c, day, start, end, site))
+            ordered = present + [c for c in candidates if c.id not in here]
+        chosen = []
+        week = self.ledger.coach_week
+        for coach in ordered:
+            if week[coach.id] + (end - start) > coach.max_minutes_per_week:
+                continue
+            if self.ledger.coach_can(coach, day, start, end, site):
+                chosen.append(coach)
+                if len(chosen) == activity.coaches:
+                    return chosen
         return None
 
     # -- one block ------------------------------------------------------------
@@ -258,6 +303,7 @@ class Builder:
         cohort = plan.cohort
         end = start + plan.minutes
         for booking in sessions:
+            self.at_site_day[(booking.site, day)].update(booking.coaches)
             booking.cohort = cohort.id
             booking.block = plan.index
             self.offered[(cohort.id, booking.activity.id)] += 1
@@ -450,12 +496,9 @@ def _alternatives(plan: BlockPlan, planned, candidates) -> list[BlockPlan]:
     if planned[(cohort.id, plan.category)] - plan.minutes < minimum:
         return []
     others = sorted(
-        {
-            category
-            for (cohort_id, category, minutes), acts in candidates.items()
-            if cohort_id == cohort.id and minutes == plan.minutes and acts
-            and category != plan.category
-        }
+        category
+        for category in planned_categories(cohort, planned)
+        if category != plan.category and candidates.get((cohort.id, category, plan.minutes))
     )
     others.sort(key=lambda c: planned[(cohort.id, c)])
     return [
@@ -498,6 +541,10 @@ def _pressure(instance: Instance, cohorts: list[Cohort]) -> dict[str, dict[str, 
         }
         for school in schools
     }
+
+
+def planned_categories(cohort: Cohort, planned) -> set[str]:
+    return {category for (cohort_id, category) in planned if cohort_id == cohort.id}
 
 
 def _wishes(cohort: Cohort) -> dict[str, float]:

@@ -13,6 +13,7 @@ so memory stays bounded, and reading stops at ``ROSTER_IMPORT_MAX_ROWS``.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,7 +112,7 @@ def check_container(path: Path, name: str) -> None:
                         )
                         % {"name": name, "part": member.filename}
                     )
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
         raise FileRefused(
             _("%(name)s is damaged and cannot be opened as an Excel workbook.") % {"name": name}
         ) from error
@@ -145,6 +146,11 @@ def read_workbook(path: Path, name: str, errors: list) -> list[Sheet]:
             sheet = _read_sheet(worksheet, name, errors)
             if sheet is not None:
                 sheets.append(sheet)
+    except Exception as error:  # a damaged sheet shows only while it is read
+        raise FileRefused(
+            _("%(name)s is damaged and cannot be read (%(error)s).")
+            % {"name": name, "error": type(error).__name__}
+        ) from error
     finally:
         workbook.close()
     return sheets

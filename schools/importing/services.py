@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -127,6 +127,16 @@ def roster_import(
                 raise _RollBack
     except _RollBack:
         pass
+    except IntegrityError as error:  # a rule only the database knows; its text names no person
+        report.problems.append(
+            Problem(
+                _("database"),
+                None,
+                None,
+                _("The import could not be saved (%(error)s); nothing was changed.")
+                % {"error": error},
+            )
+        )
     else:
         report.applied = True
     return report

@@ -15,11 +15,19 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from django.utils import translation
 
 from schools.models import Membership
 from schools.services import district_load_from_instance
 from tests.conftest import REPO, SPEC_DIR
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in their English source text (the pages themselves stay Dutch by default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import uuid
 import psycopg
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from schedules.models import ScheduleVersion
 from schedules.services import PublishConflict, schedule_version_publish
@@ -62,7 +63,8 @@ def publish_at_once(drafts, expected) -> dict[int, object]:
     def publish(version):
         try:
             barrier.wait(timeout=10)
-            schedule_version_publish(version=version, user=None, expected_published=expected)
+            with translation.override("en"):
+                schedule_version_publish(version=version, user=None, expected_published=expected)
             outcomes[version.pk] = "won"
         except PublishConflict as error:
             outcomes[version.pk] = error

@@ -226,3 +226,21 @@ def test_diff_of_a_hand_made_pair_of_versions(district):
     assert not nothing.has_changes and nothing.unchanged == 5
     from_scratch = version_diff(old=None, new=new)
     assert len(from_scratch.added) == 5
+
+
+def test_the_commands_solve_and_publish(district):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("solve_district", district.code, "--wait", "--time-limit", "3", stdout=out)
+    assert "version 1" in out.getvalue()
+    call_command("publish_schedule", district.code, "--version", "1", stdout=out)
+    version = ScheduleVersion.objects.get(district=district, number=1)
+    assert version.status == ScheduleVersion.Status.PUBLISHED
+    call_command("solve_district", district.code, "--wait", "--skip-if-published", stdout=out)
+    assert ScheduleVersion.objects.filter(district=district).count() == 1
+
+    call_command("solve_district", district.code, "--time-limit", "3", stdout=out)  # queued only
+    assert SolveRun.objects.filter(district=district, status=SolveRun.Status.QUEUED).count() == 1

@@ -297,3 +297,15 @@ def test_unknown_organisation_is_named(district, tmp_path):
         and problem.column == "Organisatie"
         and "Muziekschool Noord" in problem.message
     )
+
+
+def test_a_damaged_sheet_inside_a_sound_zip(district, workbook, tmp_path):
+    path = tmp_path / "half.xlsx"
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            broken = item.filename.startswith("xl/worksheets/sheet")
+            target.writestr(item, data[: len(data) // 2] if broken else data)
+    (problem,) = roster_import(files=[path], district=district, dry_run=False).problems
+    assert "damaged" in problem.message
+    assert Pupil.objects.count() == 0

@@ -12,6 +12,10 @@ from schools.models import District
 class Command(BaseCommand):
     help = "Publish a draft schedule version of a district (default: its newest draft)."
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # ``--version N`` names a schedule version here, not Django's version.
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("code", help="the district's code")
         parser.add_argument("--version", type=int, dest="number", help="the version's number")

@@ -1,0 +1,653 @@
+"""Capacity analysis before solving: what no timetable can deliver, proved by counting.
+
+Plain Python over the instance only, milliseconds per school. For each school X
+and category c, with N = the pupil-minutes X's pupils need in c (programme
+minimums):
+
+- **rooms**: X's pupils attend only at X and at sites within
+  ``max_pupil_travel_minutes`` (H3), inside X's window (H2; at another site from
+  ``open + travel``), in rooms of an activity's kind (H7), at most
+  ``min(capacity, max_group)`` pupils a session (H6), one session a room at a time.
+  So c gives X's pupils at most ``R = sum_rooms open minutes * places``.
+- **coaches**: a session of activity a with ``k`` coaches and ``n`` pupils uses
+  ``minutes * k`` coach-minutes and gives ``minutes * n`` pupil-minutes, so each
+  coach-minute gives at most ``places(a) / k``. A coach gives at most
+  ``min(week max, sum_days min(day max, availability within X's window))``
+  minutes (H8, H9); summed over coaches with a skill of c that may work within
+  X's reach: ``K``.
+- **pupils**: each pupil p gets at most ``U_p`` minutes of c: per day
+  ``min(day max, free minutes in the window, the c-activities it may take that day)``,
+  each activity at most once a day and ``max_per_week`` times (H4, H5); an
+  activity whose ``min_group`` exceeds every pupil who could join it never runs.
+
+Then c delivers at most ``min(R, K, sum_p min(m_p, U_p))`` of the N minutes, and
+since a pupil's deficit is at least the sum of its category shortfalls, X is short
+at least ``N - that`` (the spec's deficit formula; all bounds are per school, so
+they add up over schools). Likewise a pupil's whole programme: at most
+``min(T, sum_days min(day max, free window minutes))``. Each proved shortfall
+becomes a ``Finding``; its suggestion is tried on a copy of the instance and the
+analysis re-run, so the minutes it claims to recover are measured.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from solver.explain.findings import Finding, Suggestion
+from solver.instance import Activity, Coach, Instance, Pupil, Room
+from solver.times import Interval, merge
+
+INF = 10**9
+
+
+@dataclass
+class Cell:
+    """One school and category: what is needed, and each proven ceiling."""
+
+    school: str
+    category: str
+    need: int
+    pupils: int
+    rooms: int  # R: pupil-minutes the rooms within reach can hold
+    coaches: int  # K: pupil-minutes the coaches can lead
+    pupil_cap: int  # sum_p min(m_p, U_p)
+    pupil_cap_free: int  # the same without unavailability (to name the cause)
+    pupil_cap_all: int  # the same without group minimums (to name the cause)
+    room_names: list[str] = field(default_factory=list)
+    room_days: list[str] = field(default_factory=list)
+    coach_activities: list[str] = field(default_factory=list)
+    coach_days: list[str] = field(default_factory=list)
+    blocked: list[tuple[Activity, int]] = field(default_factory=list)  # (activity, pool)
+
+    @property
+    def deliverable(self) -> int:
+        return min(self.rooms, self.coaches, self.pupil_cap)
+
+    @property
+    def short(self) -> int:
+        return max(0, self.need - self.deliverable)
+
+
+@dataclass
+class SchoolWindow:
+    """A school's whole programme against its window: ``sum_p T - sum_p W_p``."""
+
+    school: str
+    pupils: int  # pupils short
+    short: int
+    short_free: int  # without unavailability
+
+
+@dataclass
+class CapacityReport:
+    cells: dict[tuple[str, str], Cell]
+    windows: dict[str, SchoolWindow]
+    findings: list[Finding]
+
+    def school_short(self, school: str) -> int:
+        """Pupil-minutes the school is proved short: the larger of both arguments."""
+        by_category = sum(c.short for (s, _), c in self.cells.items() if s == school)
+        window = self.windows[school].short if school in self.windows else 0
+        return max(by_category, window)
+
+    @property
+    def total_short(self) -> int:
+        """A lower bound on the unmet minutes of every solution."""
+        return sum(self.school_short(s) for s in {s for s, _ in self.cells} | set(self.windows))
+
+
+# -- interval helpers ---------------------------------------------------------------
+
+
+def _clip(spans: list[Interval] | None, lo: int, hi: int) -> list[Interval]:
+    if spans is None:
+        return [(lo, hi)] if hi > lo else []
+    return [(max(a, lo), min(b, hi)) for a, b in spans if min(b, hi) > max(a, lo)]
+
+
+def _minus(spans: list[Interval], cuts: list[Interval]) -> list[Interval]:
+    out = []
+    for a, b in spans:
+        pieces = [(a, b)]
+        for c, d in cuts:
+            pieces = [
+                piece
+                for x, y in pieces
+                for piece in ((x, min(y, c)), (max(x, d), y))
+                if piece[1] > piece[0]
+            ]
+        out += pieces
+    return merge(out)
+
+
+def _length(spans: list[Interval]) -> int:
+    return sum(b - a for a, b in spans)
+
+
+# -- the analysis -------------------------------------------------------------------
+
+
+class _Context:
+    """Look-ups shared by every school of one instance."""
+
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        self.pupils_at: dict[str, list[Pupil]] = defaultdict(list)
+        for pupil in instance.pupils:
+            self.pupils_at[instance.school_of(pupil)].append(pupil)
+        self.reach: dict[str, list[str]] = {}
+        for site in instance.sites:
+            if site.kind != "school":
+                continue
+            self.reach[site.id] = [site.id] + [
+                s.id
+                for s in instance.sites
+                if s.id != site.id
+                and (t := instance.travel_minutes(site.id, s.id)) is not None
+                and t <= instance.max_pupil_travel_minutes
+            ]
+        self.rooms_at: dict[str, list[Room]] = defaultdict(list)
+        for room in instance.rooms:
+            self.rooms_at[room.site].append(room)
+        self.memo: dict[tuple, int] = {}
+        self.grade_counts = {
+            school: Counter(p.grade for p in pupils) for school, pupils in self.pupils_at.items()
+        }
+        self.by_category: dict[str, list[Activity]] = defaultdict(list)
+        for activity in instance.activities:
+            self.by_category[activity.category].append(activity)
+
+    def grades_at(self, school: str) -> set[int]:
+        return {p.grade for p in self.pupils_at.get(school, [])}
+
+    def pool(self, school: str, activity: Activity) -> int:
+        """Pupils who could ever sit together in a session of the activity with X's pupils."""
+        lo, hi = activity.grades
+        mine = set(self.reach[school])
+        total = 0
+        for other, grades in self.grade_counts.items():
+            if other != school and not (mine & set(self.reach.get(other, ()))):
+                continue
+            total += sum(n for g, n in grades.items() if lo <= g <= hi)
+        return total
+
+    def room_spans(self, school: str, room: Room, day: str) -> list[Interval]:
+        """When the room is open to X's pupils that day (X's window, after the walk)."""
+        window = self.instance.site[school].window.get(day)
+        if window is None:
+            return []
+        travel = self.instance.travel_minutes(school, room.site) or 0
+        lo, hi = window
+        return _clip(None if room.available is None else room.available.get(day, []), lo + travel, hi)
+
+    def coach_minutes(self, school: str, coach: Coach) -> tuple[int, list[str]]:
+        """Most minutes the coach can work within X's window, and on which days."""
+        week = 0
+        days = []
+        for day in self.instance.days:
+            window = self.instance.site[school].window.get(day)
+            if window is None:
+                continue
+            spans = _clip(coach.available.get(day, []), *window)
+            minutes = min(coach.max_minutes_per_day, _length(spans))
+            if minutes > 0:
+                week += minutes
+                days.append(day)
+        return min(week, coach.max_minutes_per_week), days
+
+
+def _usable(ctx: _Context, school: str, category: str) -> tuple[list[Activity], list]:
+    """The category's activities X's pupils may take, and those a group minimum rules out."""
+    grades = ctx.grades_at(school)
+    usable, blocked = [], []
+    for activity in ctx.by_category.get(category, []):
+        lo, hi = activity.grades
+        if not any(lo <= g <= hi for g in grades):
+            continue
+        pool = ctx.pool(school, activity)
+        if pool < activity.min_group:
+            blocked.append((activity, pool))
+        else:
+            usable.append(activity)
+    return usable, blocked
+
+
+def _places(ctx: _Context, school: str, activity: Activity) -> int:
+    """Most pupils one session of the activity can hold within X's reach (0: no room)."""
+    best = 0
+    for site in ctx.reach[school]:
+        for room in ctx.rooms_at.get(site, []):
+            if set(room.kinds) & set(activity.room_kinds):
+                best = max(best, min(room.capacity, activity.max_group))
+    return best
+
+
+def _room_bound(ctx: _Context, school: str, activities: list[Activity]):
+    total = 0
+    names, days = [], set()
+    for site in ctx.reach[school]:
+        for room in ctx.rooms_at.get(site, []):
+            fitting = [a for a in activities if set(room.kinds) & set(a.room_kinds)]
+            if not fitting:
+                continue
+            places = max(min(room.capacity, a.max_group) for a in fitting)
+            shortest = min(a.minutes for a in fitting)
+            minutes = 0
+            for day in ctx.instance.days:
+                spans = ctx.room_spans(school, room, day)
+                usable = sum(b - a for a, b in spans if b - a >= shortest)
+                if usable:
+                    days.add(day)
+                minutes += usable
+            if minutes:
+                total += minutes * places
+                names.append(room.name)
+    order = [d for d in ctx.instance.days if d in days]
+    return total, names, order
+
+
+def _coach_bound(ctx: _Context, school: str, activities: list[Activity]):
+    instance = ctx.instance
+    reach = set(ctx.reach[school])
+    rate = {a.id: _places(ctx, school, a) / a.coaches for a in activities}
+    total = 0.0
+    names, days = [], set()
+    for coach in instance.coaches:
+        if coach.sites is not None and not (reach & set(coach.sites)):
+            continue
+        best = max((rate[a.id] for a in activities if a.skill in coach.skills), default=0)
+        if best <= 0:
+            continue
+        minutes, on = ctx.coach_minutes(school, coach)
+        if minutes:
+            total += minutes * best
+            days.update(on)
+            names += [a.name for a in activities if a.skill in coach.skills]
+    order = [d for d in instance.days if d in days]
+    return int(total), list(dict.fromkeys(names)), order
+
+
+def _free(ctx: _Context, pupil: Pupil, day: str, unavailable: bool = True) -> list[Interval]:
+    window = ctx.instance.site[ctx.instance.school_of(pupil)].window.get(day)
+    if window is None:
+        return []
+    spans = [window]
+    if unavailable and day in pupil.unavailable:
+        spans = _minus(spans, pupil.unavailable[day])
+    return spans
+
+
+def _pupil_category_cap(
+    ctx: _Context, pupil: Pupil, activities: list[Activity], unavailable: bool
+) -> int:
+    """Most minutes of these activities the pupil can attend in a week (memoised by kind of pupil)."""
+    absent = (
+        tuple(sorted((d, tuple(s)) for d, s in pupil.unavailable.items())) if unavailable else ()
+    )
+    key = (ctx.instance.school_of(pupil), pupil.grade, absent, tuple(a.id for a in activities))
+    if key not in ctx.memo:
+        ctx.memo[key] = _category_cap(ctx, pupil, activities, unavailable)
+    return ctx.memo[key]
+
+
+def _category_cap(ctx: _Context, pupil: Pupil, activities: list[Activity], unavailable: bool) -> int:
+    programme = ctx.instance.programme_of(pupil)
+    mine = [a for a in activities if a.grades[0] <= pupil.grade <= a.grades[1]]
+    if not mine:
+        return 0
+    per_day = 0
+    fits_on: dict[str, int] = defaultdict(int)
+    for day in ctx.instance.days:
+        spans = _free(ctx, pupil, day, unavailable)
+        longest = max((b - a for a, b in spans), default=0)
+        today = [a for a in mine if a.minutes <= longest]
+        for a in today:
+            fits_on[a.id] += 1
+        per_day += min(programme.max_minutes_per_day, _length(spans), sum(a.minutes for a in today))
+    per_activity = sum(
+        a.minutes * min(fits_on[a.id], a.max_per_week if a.max_per_week is not None else INF)
+        for a in mine
+    )
+    return min(per_day, per_activity, programme.total_minutes)
+
+
+def _window_cap(ctx: _Context, pupil: Pupil, unavailable: bool) -> int:
+    """Most minutes the pupil can attend in a week: its programme against its free window."""
+    absent = (
+        tuple(sorted((d, tuple(s)) for d, s in pupil.unavailable.items())) if unavailable else ()
+    )
+    key = ("window", ctx.instance.school_of(pupil), pupil.grade, absent)
+    if key not in ctx.memo:
+        ctx.memo[key] = _window_cap_of(ctx, pupil, unavailable)
+    return ctx.memo[key]
+
+
+def _window_cap_of(ctx: _Context, pupil: Pupil, unavailable: bool) -> int:
+    programme = ctx.instance.programme_of(pupil)
+    return min(
+        programme.total_minutes,
+        sum(
+            min(programme.max_minutes_per_day, _length(_free(ctx, pupil, day, unavailable)))
+            for day in ctx.instance.days
+        ),
+    )
+
+
+def _school_cells(ctx: _Context, school: str) -> tuple[dict[tuple[str, str], Cell], SchoolWindow]:
+    instance = ctx.instance
+    pupils = ctx.pupils_at.get(school, [])
+    categories = sorted(
+        {c for p in pupils for c, m in instance.programme_of(p).category_minutes.items() if m > 0}
+    )
+    cells = {}
+    for category in categories:
+        usable, blocked = _usable(ctx, school, category)
+        usable = [a for a in usable if _places(ctx, school, a) > 0]
+        every = usable + [a for a, _ in blocked if _places(ctx, school, a) > 0]
+        need = cap = cap_free = cap_all = count = 0
+        for pupil in pupils:
+            m = instance.programme_of(pupil).category_minutes.get(category, 0)
+            if m <= 0:
+                continue
+            count += 1
+            need += m
+            cap += min(m, _pupil_category_cap(ctx, pupil, usable, True))
+            cap_free += min(m, _pupil_category_cap(ctx, pupil, usable, False))
+            cap_all += min(m, _pupil_category_cap(ctx, pupil, every, True))
+        rooms, room_names, room_days = _room_bound(ctx, school, usable)
+        coaches, coach_acts, coach_days = _coach_bound(ctx, school, usable)
+        cells[(school, category)] = Cell(
+            school, category, need, count, rooms, coaches, cap, cap_free, cap_all,
+            room_names, room_days, coach_acts, coach_days, blocked,
+        )  # fmt: skip
+    short = short_free = short_pupils = 0
+    for pupil in pupils:
+        total = instance.programme_of(pupil).total_minutes
+        gap = total - _window_cap(ctx, pupil, True)
+        if gap > 0:
+            short += gap
+            short_pupils += 1
+            short_free += max(0, total - _window_cap(ctx, pupil, False))
+    return cells, SchoolWindow(school, short_pupils, short, short_free)
+
+
+def _numbers(instance: Instance, schools: list[str] | None = None):
+    ctx = _Context(instance)
+    cells: dict[tuple[str, str], Cell] = {}
+    windows: dict[str, SchoolWindow] = {}
+    for school in ctx.reach if schools is None else schools:
+        if school not in ctx.pupils_at:
+            continue
+        found, window = _school_cells(ctx, school)
+        cells.update(found)
+        windows[school] = window
+    return ctx, cells, windows
+
+
+def school_shortfall(instance: Instance, school: str) -> int:
+    """The proved shortfall of one school (pupil-minutes a week)."""
+    _, cells, windows = _numbers(instance, [school])
+    return CapacityReport(cells, windows, []).school_short(school)
+
+
+def analyse(instance: Instance, *, suggest: bool = True) -> CapacityReport:
+    """Every shortfall the counting arguments prove, largest first, with suggestions."""
+    ctx, cells, windows = _numbers(instance)
+    report = CapacityReport(cells, windows, [])
+    findings: list[Finding] = []
+    for cell in cells.values():
+        findings += _cell_findings(ctx, cell)
+    for window in windows.values():
+        if window.short > 0:
+            findings.append(_window_finding(ctx, window))
+    findings.sort(key=lambda f: (-f.short, f.school or "", f.category or "", f.kind))
+    if suggest:
+        for finding in findings:
+            finding.suggestion = _suggest(instance, report, finding)
+    report.findings = findings
+    return report
+
+
+def _base(ctx: _Context, cell: Cell, kind: str, short: int) -> Finding:
+    category = next((c for c in ctx.instance.categories if c.id == cell.category), None)
+    return Finding(
+        phase="capacity",
+        kind=kind,
+        short=short,
+        school=cell.school,
+        school_name=ctx.instance.site[cell.school].name,
+        category=cell.category,
+        category_name=category.name if category else cell.category,
+        need=cell.need,
+        pupils=cell.pupils,
+        classes=len({p.class_id for p in ctx.pupils_at[cell.school]}),
+    )
+
+
+def _cell_findings(ctx: _Context, cell: Cell) -> list[Finding]:
+    """A cell's shortfall split by cause: the pupils' own limits, then the scarcer resource."""
+    found = []
+    pupil_part = cell.need - cell.pupil_cap
+    if pupil_part > 0:
+        if cell.pupil_cap_all > cell.pupil_cap:
+            f = _base(ctx, cell, "group_minimum", cell.pupil_cap_all - cell.pupil_cap)
+            f.resources = tuple(a.name for a, _ in cell.blocked)
+            f.details = {
+                "min_group": min(a.min_group for a, _ in cell.blocked),
+                "pool": max(p for _, p in cell.blocked),
+                "activities": [a.id for a, _ in cell.blocked],
+            }
+            found.append(f)
+        rest = pupil_part - max(0, cell.pupil_cap_all - cell.pupil_cap)
+        if rest > 0:
+            kind = "pupil_unavailable" if cell.pupil_cap_free > cell.pupil_cap else "window"
+            f = _base(ctx, cell, kind, rest)
+            f.days = tuple(ctx.instance.site[cell.school].window)
+            f.supply = cell.pupil_cap
+            found.append(f)
+    resource = max(0, min(cell.need, cell.pupil_cap) - min(cell.rooms, cell.coaches))
+    if resource > 0:
+        if cell.rooms <= cell.coaches:
+            f = _base(ctx, cell, "room", resource)
+            f.supply, f.resources, f.days = cell.rooms, tuple(cell.room_names), tuple(cell.room_days)
+        else:
+            f = _base(ctx, cell, "coach", resource)
+            f.supply = cell.coaches
+            f.resources = tuple(cell.coach_activities) or tuple(
+                a.name for a in ctx.by_category[cell.category]
+            )
+            f.days = tuple(cell.coach_days)
+        found.append(f)
+    return found
+
+
+def _window_finding(ctx: _Context, window: SchoolWindow) -> Finding:
+    kind = "pupil_unavailable" if window.short_free < window.short else "window"
+    return Finding(
+        phase="capacity",
+        kind=kind,
+        short=window.short,
+        school=window.school,
+        school_name=ctx.instance.site[window.school].name,
+        pupils=window.pupils,
+        days=tuple(ctx.instance.site[window.school].window),
+    )
+
+
+# -- suggestions: try each on a copy, keep the one that recovers most ----------------
+
+
+def _suggest(instance: Instance, report: CapacityReport, finding: Finding) -> Suggestion | None:
+    school = finding.school
+    if school is None:
+        return None
+    before = report.school_short(school)
+    candidates = _candidates(instance, report, finding)
+    best: Suggestion | None = None
+    for candidate in candidates:
+        changed = candidate.apply(instance)
+        candidate.recovers = max(0, before - school_shortfall(changed, school))
+        if best is None or candidate.recovers > best.recovers:
+            best = candidate
+    return best if best is not None and best.recovers > 0 else None
+
+
+def _candidates(instance: Instance, report: CapacityReport, f: Finding) -> list[Suggestion]:
+    school = f.school
+    assert school is not None
+    site = instance.site[school]
+    ctx = _Context(instance)
+    out: list[Suggestion] = []
+    if f.kind == "room" and f.category:
+        usable, _ = _usable(ctx, school, f.category)
+        if not usable:
+            return out
+        best = max(usable, key=lambda a: (a.max_group, -a.minutes))
+        kind = best.room_kinds[0]
+        existing = [
+            r
+            for s in ctx.reach[school]
+            for r in ctx.rooms_at.get(s, [])
+            if set(r.kinds) & set(best.room_kinds)
+        ]
+        capacity = max((r.capacity for r in existing), default=best.max_group)
+        capacity = min(capacity, best.max_group)
+        for day, (lo, hi) in site.window.items():
+            out.append(
+                Suggestion(
+                    "extra_room",
+                    {"room_kind": kind, "capacity": capacity, "day": day, "start": lo,
+                     "end": hi, "site": site.name},  # fmt: skip
+                    change=_add_room(school, kind, capacity, day, lo, hi),
+                )
+            )
+            for room in existing:
+                if room.site == school and room.available is not None:
+                    if _length(_clip(room.available.get(day, []), lo, hi)) < hi - lo:
+                        out.append(
+                            Suggestion(
+                                "open_room",
+                                {"room": room.name, "site": site.name, "day": day,
+                                 "start": lo, "end": hi},  # fmt: skip
+                                change=_open_room(room.id, day, lo, hi),
+                            )
+                        )
+    elif f.kind == "coach" and f.category:
+        usable, _ = _usable(ctx, school, f.category)
+        rated = sorted(
+            (a for a in usable if _places(ctx, school, a)),
+            key=lambda a: -_places(ctx, school, a) / a.coaches,
+        )
+        for activity in rated[:2]:
+            for day, (lo, hi) in site.window.items():
+                out.append(
+                    Suggestion(
+                        "extra_coach",
+                        {"activity": activity.name, "skill": activity.skill, "day": day,
+                         "start": lo, "end": hi, "site": site.name},  # fmt: skip
+                        change=_add_coach(school, activity.skill, day, lo, hi),
+                    )
+                )
+    elif f.kind == "window":
+        for day, (lo, hi) in site.window.items():
+            end = min(hi + 60, 24 * 60)
+            if end > hi:
+                out.append(
+                    Suggestion(
+                        "extend_window",
+                        {"site": site.name, "day": day, "end": end},
+                        change=_extend_window(school, day, end),
+                    )
+                )
+    elif f.kind == "pupil_unavailable":
+        out.append(
+            Suggestion(
+                "check_unavailable",
+                {"pupils": f.pupils},
+                change=_clear_unavailable(school),
+            )
+        )
+    elif f.kind == "group_minimum":
+        for activity_id in f.details.get("activities", []):
+            size = max(1, int(f.details.get("pool", 1)))
+            name = instance.activity[activity_id].name
+            out.append(
+                Suggestion(
+                    "lower_min_group",
+                    {"activity": name, "size": size},
+                    change=_lower_min_group(activity_id, size),
+                )
+            )
+    return out
+
+
+def _add_room(school: str, kind: str, capacity: int, day: str, lo: int, hi: int):
+    def change(instance: Instance) -> Instance:
+        ident = f"{school}-extra-{kind}-{day}"
+        room = Room(ident, school, f"extra {kind}", (kind,), capacity, {day: [(lo, hi)]})
+        return dataclasses.replace(instance, rooms=(*instance.rooms, room))
+
+    return change
+
+
+def _open_room(room_id: str, day: str, lo: int, hi: int):
+    def change(instance: Instance) -> Instance:
+        rooms = []
+        for room in instance.rooms:
+            if room.id == room_id and room.available is not None:
+                available = dict(room.available)
+                available[day] = merge([*available.get(day, []), (lo, hi)])
+                room = dataclasses.replace(room, available=available)
+            rooms.append(room)
+        return dataclasses.replace(instance, rooms=tuple(rooms))
+
+    return change
+
+
+def _add_coach(school: str, skill: str, day: str, lo: int, hi: int):
+    def change(instance: Instance) -> Instance:
+        coach = Coach(
+            f"{school}-extra-{skill}-{day}", "extra", (skill,), {day: [(lo, hi)]},
+            hi - lo, hi - lo, (school,),
+        )  # fmt: skip
+        return dataclasses.replace(instance, coaches=(*instance.coaches, coach))
+
+    return change
+
+
+def _extend_window(school: str, day: str, end: int):
+    def change(instance: Instance) -> Instance:
+        sites = []
+        for site in instance.sites:
+            if site.id == school and day in site.window:
+                window = dict(site.window)
+                window[day] = (window[day][0], end)
+                site = dataclasses.replace(site, window=window)
+            sites.append(site)
+        return dataclasses.replace(instance, sites=tuple(sites))
+
+    return change
+
+
+def _clear_unavailable(school: str):
+    def change(instance: Instance) -> Instance:
+        pupils = tuple(
+            dataclasses.replace(p, unavailable={}) if instance.school_of(p) == school else p
+            for p in instance.pupils
+        )
+        return dataclasses.replace(instance, pupils=pupils)
+
+    return change
+
+
+def _lower_min_group(activity_id: str, size: int):
+    def change(instance: Instance) -> Instance:
+        activities = tuple(
+            dataclasses.replace(a, min_group=min(a.min_group, size)) if a.id == activity_id else a
+            for a in instance.activities
+        )
+        return dataclasses.replace(instance, activities=activities)
+
+    return change

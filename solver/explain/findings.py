@@ -1,0 +1,378 @@
+"""Findings and suggestions, and how they read in Dutch and in English.
+
+A ``Finding`` holds numbers (pupil-minutes short, what was needed, what the
+resource can give at most) and the names a coordinator knows (schools, rooms,
+activities, days); ``text(language)`` turns them into one paragraph. Pupil ids
+appear only in the findings that are about one pupil (ids are pseudonymous).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from solver.instance import Instance
+from solver.times import format_time
+
+LANGUAGES = ("nl", "en")
+
+DAY_NAMES = {
+    "nl": {"mon": "ma", "tue": "di", "wed": "wo", "thu": "do", "fri": "vr", "sat": "za", "sun": "zo"},
+    "en": {
+        "mon": "Mon",
+        "tue": "Tue",
+        "wed": "Wed",
+        "thu": "Thu",
+        "fri": "Fri",
+        "sat": "Sat",
+        "sun": "Sun",
+    },
+}
+
+ROOM_KIND_NAMES = {
+    "nl": {
+        "gym": "gymzaal",
+        "field": "sportveld",
+        "playroom": "speellokaal",
+        "music": "muzieklokaal",
+        "aula": "aula",
+        "classroom": "lokaal",
+        "art": "atelier",
+        "library": "bibliotheek",
+        "dance": "danszaal",
+        "techniek": "technieklokaal",
+    },
+    "en": {
+        "gym": "gym",
+        "field": "sports field",
+        "playroom": "playroom",
+        "music": "music room",
+        "aula": "hall",
+        "classroom": "classroom",
+        "art": "art room",
+        "library": "library",
+        "dance": "dance studio",
+        "techniek": "technology room",
+    },
+}
+
+
+def hours(minutes: float, language: str = "nl") -> str:
+    """Pupil-minutes as hours: whole hours from 10 up, one decimal below."""
+    value = minutes / 60
+    if value >= 10 or value == int(value):
+        return str(round(value))
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if language == "nl" else text
+
+
+def day_list(days: tuple[str, ...] | list[str], language: str = "nl") -> str:
+    names = [DAY_NAMES[language].get(d, d) for d in days]
+    if not names:
+        return "-"
+    if len(names) == 1:
+        return names[0]
+    joiner = " en " if language == "nl" else " and "
+    return ", ".join(names[:-1]) + joiner + names[-1]
+
+
+def name_list(names: list[str], language: str = "nl") -> str:
+    names = list(dict.fromkeys(names))
+    if len(names) <= 1:
+        return "".join(names)
+    joiner = " en " if language == "nl" else " and "
+    return ", ".join(names[:-1]) + joiner + names[-1]
+
+
+def span_text(day: str, start: int, end: int, language: str) -> str:
+    return f"{DAY_NAMES[language].get(day, day)} {format_time(start)}–{format_time(end)}"
+
+
+@dataclass
+class Suggestion:
+    """A concrete change that a coordinator can check, and what it would recover.
+
+    ``recovers`` is measured, not guessed: the change applied to a copy of the
+    instance and the capacity analysis run again (pupil-minutes)."""
+
+    kind: str  # extra_room | open_room | extra_coach | extend_window | check_unavailable | lower_min_group
+    params: dict[str, Any]
+    recovers: int = 0
+    change: Callable[[Instance], Instance] | None = field(default=None, repr=False, compare=False)
+
+    def apply(self, instance: Instance) -> Instance:
+        """A copy of ``instance`` with the change made (the original is untouched)."""
+        if self.change is None:
+            return instance
+        return self.change(instance)
+
+    def text(self, language: str = "nl") -> str:
+        p = self.params
+        nl = language == "nl"
+        if self.kind == "extra_room":
+            kind = ROOM_KIND_NAMES[language].get(p["room_kind"], p["room_kind"])
+            when = span_text(p["day"], p["start"], p["end"], language)
+            if nl:
+                return f"een extra {kind} ({p['capacity']} plaatsen) op {when} bij {p['site']}"
+            return f"an extra {kind} ({p['capacity']} places) on {when} at {p['site']}"
+        if self.kind == "open_room":
+            when = span_text(p["day"], p["start"], p["end"], language)
+            if nl:
+                return f"{p['room']} van {p['site']} ook openstellen op {when}"
+            return f"open {p['room']} at {p['site']} also on {when}"
+        if self.kind == "extra_coach":
+            when = span_text(p["day"], p["start"], p["end"], language)
+            if nl:
+                return f"een extra coach voor {p['activity']} op {when} bij {p['site']}"
+            return f"an extra coach for {p['activity']} on {when} at {p['site']}"
+        if self.kind == "extend_window":
+            day = DAY_NAMES[language].get(p["day"], p["day"])
+            if nl:
+                return f"het venster van {p['site']} op {day} verlengen tot {format_time(p['end'])}"
+            return f"extend the window of {p['site']} on {day} until {format_time(p['end'])}"
+        if self.kind == "check_unavailable":
+            if nl:
+                return f"de afwezigheden van de {p['pupils']} leerlingen nakijken"
+            return f"review the unavailability of those {p['pupils']} pupils"
+        if self.kind == "lower_min_group":
+            if nl:
+                return f"{p['activity']} ook met {p['size']} deelnemers laten doorgaan"
+            return f"let {p['activity']} run with {p['size']} participants"
+        return self.kind
+
+
+@dataclass
+class Finding:
+    """One thing that is short, with numbers, and what would fix it."""
+
+    phase: str  # capacity (proved before solving) | unmet (after) | pins | required
+    kind: str  # room | coach | window | pupil_unavailable | group_minimum | pin_conflict | required | solver
+    short: int  # pupil-minutes a week
+    school: str | None = None
+    school_name: str = ""
+    category: str | None = None
+    category_name: str = ""
+    days: tuple[str, ...] = ()
+    need: int = 0
+    supply: int = 0
+    pupils: int = 0
+    classes: int = 0
+    resources: tuple[str, ...] = ()  # names of rooms, activities or pins
+    suggestion: Suggestion | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def hours(self) -> float:
+        return self.short / 60
+
+    def to_dict(self, language: str = "nl") -> dict[str, Any]:
+        data = {
+            "phase": self.phase,
+            "kind": self.kind,
+            "short_minutes": self.short,
+            "school": self.school,
+            "category": self.category,
+            "days": list(self.days),
+            "need": self.need,
+            "supply": self.supply,
+            "pupils": self.pupils,
+            "text": self.text(language),
+        }
+        if self.suggestion is not None:
+            data["suggestion"] = {
+                "kind": self.suggestion.kind,
+                "recovers_minutes": self.suggestion.recovers,
+                "text": self.suggestion.text(language),
+            }
+        return data
+
+    def text(self, language: str = "nl") -> str:
+        if language not in LANGUAGES:
+            raise ValueError(f'unknown language "{language}" (use nl or en)')
+        body = _BODY[self.kind](self, language)
+        if self.suggestion is not None and self.suggestion.recovers > 0:
+            s = self.suggestion
+            if language == "nl":
+                body += (
+                    f" {_capital(s.text(language))} dekt {hours(s.recovers, language)} "
+                    f"van die {hours(self.short, language)} uur."
+                )
+            else:
+                body += (
+                    f" {_capital(s.text(language))} would recover {hours(s.recovers, language)} "
+                    f"of those {hours(self.short, language)} hours."
+                )
+        return body
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _who(f: Finding, language: str) -> str:
+    if f.school_name:
+        return f.school_name
+    return "Het district" if language == "nl" else "The district"
+
+
+def _cat(f: Finding, language: str) -> str:
+    name = f.category_name or f.category or ""
+    return name.lower() if language == "nl" else name.lower()
+
+
+def _short_lead(f: Finding, language: str) -> str:
+    h = hours(f.short, language)
+    if language == "nl":
+        lead = f"{_who(f, language)} mist {h} uur {_cat(f, language)} per week"
+    else:
+        lead = f"{_who(f, language)} is {h} hours of {_cat(f, language)} a week short"
+    if f.phase == "unmet" and f.pupils:
+        if language == "nl":
+            lead += f" ({f.pupils} leerlingen, {f.classes} klassen)"
+        else:
+            lead += f" ({f.pupils} pupils, {f.classes} classes)"
+    return lead
+
+
+def _room_body(f: Finding, language: str) -> str:
+    rooms = name_list(list(f.resources), language)
+    days = day_list(f.days, language)
+    if f.phase == "unmet":
+        if language == "nl":
+            return f"{_short_lead(f, language)}: {rooms or 'geen geschikte ruimte'} is vol ({days}) op de tijden die nog vrij zijn."
+        return f"{_short_lead(f, language)}: {rooms or 'no suitable room'} is full ({days}) at the times still free."
+    if not rooms:
+        if language == "nl":
+            return f"{_short_lead(f, language)}: er is binnen bereik geen ruimte voor {_cat(f, language)}."
+        return f"{_short_lead(f, language)}: no room for {_cat(f, language)} is within reach."
+    if language == "nl":
+        return (
+            f"{_short_lead(f, language)}: {rooms} ({days}) biedt binnen het venster hoogstens "
+            f"{hours(f.supply, language)} van de {hours(f.need, language)} uur die de "
+            f"{f.pupils} leerlingen nodig hebben; {rooms} is dan helemaal vol."
+        )
+    return (
+        f"{_short_lead(f, language)}: {rooms} ({days}) holds at most "
+        f"{hours(f.supply, language)} of the {hours(f.need, language)} pupil-hours its "
+        f"{f.pupils} pupils need within the window; {rooms} is then completely full."
+    )
+
+
+def _coach_body(f: Finding, language: str) -> str:
+    acts = name_list(list(f.resources), language)
+    days = day_list(f.days, language)
+    if f.phase == "unmet":
+        if language == "nl":
+            return f"{_short_lead(f, language)}: op de vrije tijden ({days}) is geen coach voor {acts} meer beschikbaar."
+        return f"{_short_lead(f, language)}: at the free times ({days}) no coach for {acts} is available."
+    if language == "nl":
+        return (
+            f"{_short_lead(f, language)}: de coaches voor {acts} kunnen binnen het venster "
+            f"({days}) samen hoogstens {hours(f.supply, language)} van de "
+            f"{hours(f.need, language)} uur geven."
+        )
+    return (
+        f"{_short_lead(f, language)}: the coaches for {acts} can give at most "
+        f"{hours(f.supply, language)} of the {hours(f.need, language)} pupil-hours "
+        f"within the window ({days})."
+    )
+
+
+def _window_body(f: Finding, language: str) -> str:
+    if language == "nl":
+        what = f"{_who(f, language)}: {f.pupils} leerlingen missen samen {hours(f.short, language)} uur per week"
+        if f.category:
+            what += f" {_cat(f, language)}"
+        return f"{what}, omdat het venster ({day_list(f.days, language)}) te kort is voor hun programma."
+    what = f"{_who(f, language)}: {f.pupils} pupils are {hours(f.short, language)} hours a week short"
+    if f.category:
+        what += f" of {_cat(f, language)}"
+    return f"{what}, because the window ({day_list(f.days, language)}) is too short for their programme."
+
+
+def _unavailable_body(f: Finding, language: str) -> str:
+    if language == "nl":
+        return (
+            f"{_who(f, language)}: {f.pupils} leerlingen zijn zo vaak niet beschikbaar dat ze samen "
+            f"{hours(f.short, language)} uur per week {_cat(f, language)} missen."
+        )
+    return (
+        f"{_who(f, language)}: {f.pupils} pupils are unavailable so often that together they "
+        f"miss {hours(f.short, language)} hours of {_cat(f, language)} a week."
+    )
+
+
+def _group_body(f: Finding, language: str) -> str:
+    acts = name_list(list(f.resources), language)
+    size = f.details.get("min_group", "?")
+    pool = f.details.get("pool", "?")
+    if language == "nl":
+        return (
+            f"{_short_lead(f, language)}: {acts} heeft minstens {size} deelnemers nodig, "
+            f"maar er kunnen er maar {pool} meedoen."
+        )
+    return (
+        f"{_short_lead(f, language)}: {acts} needs at least {size} participants, "
+        f"but only {pool} can take part."
+    )
+
+
+def _solver_body(f: Finding, language: str) -> str:
+    if language == "nl":
+        return (
+            f"{_short_lead(f, language)}: er is nog ruimte, een coach en tijd vrij; "
+            "een langere rekentijd kan dit verkleinen."
+        )
+    return (
+        f"{_short_lead(f, language)}: a room, a coach and time are still free; "
+        "a longer solver run may close this gap."
+    )
+
+
+def _pin_body(f: Finding, language: str) -> str:
+    pins = name_list(list(f.resources), language)
+    reasons = "; ".join(f.details.get("messages", []))
+    if language == "nl":
+        return f"Deze vastgezette sessies kunnen niet samen blijven staan: {pins} ({reasons})."
+    return f"These pinned sessions cannot all be kept: {pins} ({reasons})."
+
+
+def _required_body(f: Finding, language: str) -> str:
+    acts = name_list(list(f.resources), language)
+    pupil = f.details.get("pupil", "?")
+    reason = f.details.get("reason", "")
+    reason_text = _REQUIRED_REASONS.get(reason, {}).get(language, reason)
+    if language == "nl":
+        return (
+            f"Leerling {pupil} ({_who(f, language)}): de verplichte activiteiten {acts} passen niet "
+            f"in de week ({reason_text}); minstens {hours(f.short, language)} uur blijft open."
+        )
+    return (
+        f"Pupil {pupil} ({_who(f, language)}): the required activities {acts} do not fit in the "
+        f"week ({reason_text}); at least {hours(f.short, language)} hours stay open."
+    )
+
+
+_REQUIRED_REASONS = {
+    "grade": {"nl": "de leerling zit niet in de groepen ervan", "en": "not for the pupil's grade"},
+    "resource": {
+        "nl": "geen ruimte of coach ervoor binnen bereik",
+        "en": "no room or coach for it within reach",
+    },
+    "time": {
+        "nl": "te weinig vrije tijd in het venster",
+        "en": "too little free time in the window",
+    },
+}
+
+_BODY = {
+    "room": _room_body,
+    "coach": _coach_body,
+    "window": _window_body,
+    "pupil_unavailable": _unavailable_body,
+    "group_minimum": _group_body,
+    "solver": _solver_body,
+    "pin_conflict": _pin_body,
+    "required": _required_body,
+}
