@@ -15,6 +15,7 @@ COMMANDS = {
     "generate": ("solver.generator", "command_generate"),
     "solve": ("solver.engine", "command_solve"),
     "bench": ("solver.bench", "command_bench"),
+    "explain": ("solver.explain", "command_explain"),
 }
 
 
@@ -42,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--previous", help="a solution to stay close to (pins kept)")
     solve.add_argument("--deterministic", action="store_true")
     solve.add_argument("--quiet", action="store_true")
+    solve.add_argument("--explain", action="store_true", help="then say why minutes are unmet")
+    solve.add_argument("--lang", choices=("nl", "en"), default="nl", help="language of --explain")
+
+    explain = sub.add_parser("explain", help="what is short, why, and what would fix it")
+    explain.add_argument("instance")
+    explain.add_argument("solution", nargs="?", help="also attribute this solution's unmet minutes")
+    explain.add_argument("--lang", choices=("nl", "en"), default="nl")
+    explain.add_argument("--json", action="store_true", help="print the findings as JSON")
 
     bench = sub.add_parser("bench", help="benchmark the engine on the generated scenarios")
     bench.add_argument("--scenarios", default="school,district,tight,short")
@@ -55,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module, function = COMMANDS[args.command]
-    return getattr(import_module(module), function)(args)
+    code = getattr(import_module(module), function)(args)
+    if args.command == "solve" and args.explain and code == 0:
+        import_module("solver.explain").explain_solved(args)
+    return code
 
 
 if __name__ == "__main__":

@@ -69,6 +69,7 @@ class Builder:
         self._rooms_for: dict[tuple[str, str], list[Room]] = {}
         self._coaches_for: dict[tuple[str, str, str], list[Coach]] = {}
         self.at_site_day: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.school_busy: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
 
     # -- what a school can offer -------------------------------------------
 
@@ -280,7 +281,15 @@ class Builder:
                 cursor = max(cursor, e)
             return lost
 
-        return sorted(all_starts, key=lambda s: (waste(s), s))
+        # Level the school's load: with every class starting at the bell the
+        # rooms and coaches run out at 15:00 and idle at 16:30.
+        school_busy = self.school_busy[(plan.cohort.school, day)]
+
+        def load(start: int) -> int:
+            end = start + plan.minutes
+            return sum(1 for b, e in school_busy if b < end and start < e)
+
+        return sorted(all_starts, key=lambda s: (waste(s), load(s), s))
 
     def place(self, plan: BlockPlan, days: list[str], candidates, wishes) -> PlacedBlock | None:
         cohort = plan.cohort
@@ -304,6 +313,7 @@ class Builder:
         end = start + plan.minutes
         for booking in sessions:
             self.at_site_day[(booking.site, day)].update(booking.coaches)
+            self.school_busy[(cohort.school, day)].append((booking.start, booking.end))
             booking.cohort = cohort.id
             booking.block = plan.index
             self.offered[(cohort.id, booking.activity.id)] += 1

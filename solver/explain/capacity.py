@@ -175,15 +175,29 @@ class _Context:
 
     def room_spans(self, school: str, room: Room, day: str) -> list[Interval]:
         """When the room is open to X's pupils that day (X's window, after the walk)."""
+        key = ("room", school, room.id, day)
+        if key not in self.memo:
+            self.memo[key] = self._room_spans(school, room, day)
+        return self.memo[key]
+
+    def _room_spans(self, school: str, room: Room, day: str) -> list[Interval]:
         window = self.instance.site[school].window.get(day)
         if window is None:
             return []
         travel = self.instance.travel_minutes(school, room.site) or 0
         lo, hi = window
-        return _clip(None if room.available is None else room.available.get(day, []), lo + travel, hi)
+        return _clip(
+            None if room.available is None else room.available.get(day, []), lo + travel, hi
+        )
 
     def coach_minutes(self, school: str, coach: Coach) -> tuple[int, list[str]]:
         """Most minutes the coach can work within X's window, and on which days."""
+        key = ("coach", school, coach.id)
+        if key not in self.memo:
+            self.memo[key] = self._coach_minutes(school, coach)
+        return self.memo[key]
+
+    def _coach_minutes(self, school: str, coach: Coach) -> tuple[int, list[str]]:
         week = 0
         days = []
         for day in self.instance.days:
@@ -216,6 +230,13 @@ def _usable(ctx: _Context, school: str, category: str) -> tuple[list[Activity], 
 
 def _places(ctx: _Context, school: str, activity: Activity) -> int:
     """Most pupils one session of the activity can hold within X's reach (0: no room)."""
+    key = ("places", school, activity.id)
+    if key not in ctx.memo:
+        ctx.memo[key] = _places_of(ctx, school, activity)
+    return ctx.memo[key]
+
+
+def _places_of(ctx: _Context, school: str, activity: Activity) -> int:
     best = 0
     for site in ctx.reach[school]:
         for room in ctx.rooms_at.get(site, []):
@@ -292,7 +313,9 @@ def _pupil_category_cap(
     return ctx.memo[key]
 
 
-def _category_cap(ctx: _Context, pupil: Pupil, activities: list[Activity], unavailable: bool) -> int:
+def _category_cap(
+    ctx: _Context, pupil: Pupil, activities: list[Activity], unavailable: bool
+) -> int:
     programme = ctx.instance.programme_of(pupil)
     mine = [a for a in activities if a.grades[0] <= pupil.grade <= a.grades[1]]
     if not mine:
@@ -325,14 +348,18 @@ def _window_cap(ctx: _Context, pupil: Pupil, unavailable: bool) -> int:
 
 
 def _window_cap_of(ctx: _Context, pupil: Pupil, unavailable: bool) -> int:
+    """Free minutes a day, counting only stretches that hold the pupil's shortest activity."""
     programme = ctx.instance.programme_of(pupil)
-    return min(
-        programme.total_minutes,
-        sum(
-            min(programme.max_minutes_per_day, _length(_free(ctx, pupil, day, unavailable)))
-            for day in ctx.instance.days
-        ),
+    shortest = min(
+        (a.minutes for a in ctx.instance.activities if a.grades[0] <= pupil.grade <= a.grades[1]),
+        default=INF,
     )
+    total = 0
+    for day in ctx.instance.days:
+        spans = _free(ctx, pupil, day, unavailable)
+        usable = sum(b - a for a, b in spans if b - a >= shortest)
+        total += min(programme.max_minutes_per_day, usable)
+    return min(programme.total_minutes, total)
 
 
 def _school_cells(ctx: _Context, school: str) -> tuple[dict[tuple[str, str], Cell], SchoolWindow]:
@@ -451,7 +478,11 @@ def _cell_findings(ctx: _Context, cell: Cell) -> list[Finding]:
     if resource > 0:
         if cell.rooms <= cell.coaches:
             f = _base(ctx, cell, "room", resource)
-            f.supply, f.resources, f.days = cell.rooms, tuple(cell.room_names), tuple(cell.room_days)
+            f.supply, f.resources, f.days = (
+                cell.rooms,
+                tuple(cell.room_names),
+                tuple(cell.room_days),
+            )
         else:
             f = _base(ctx, cell, "coach", resource)
             f.supply = cell.coaches
@@ -485,13 +516,12 @@ def _suggest(instance: Instance, report: CapacityReport, finding: Finding) -> Su
         return None
     before = report.school_short(school)
     candidates = _candidates(instance, report, finding)
-    best: Suggestion | None = None
     for candidate in candidates:
         changed = candidate.apply(instance)
         candidate.recovers = max(0, before - school_shortfall(changed, school))
-        if best is None or candidate.recovers > best.recovers:
-            best = candidate
-    return best if best is not None and best.recovers > 0 else None
+    # most recovered first; at a tie, using what is there before adding something new
+    candidates.sort(key=lambda c: (-c.recovers, c.kind != "open_room"))
+    return candidates[0] if candidates and candidates[0].recovers > 0 else None
 
 
 def _candidates(instance: Instance, report: CapacityReport, f: Finding) -> list[Suggestion]:
@@ -504,36 +534,50 @@ def _candidates(instance: Instance, report: CapacityReport, f: Finding) -> list[
         usable, _ = _usable(ctx, school, f.category)
         if not usable:
             return out
-        best = max(usable, key=lambda a: (a.max_group, -a.minutes))
-        kind = best.room_kinds[0]
+        # the room kind most of the category's activities accept, as big as the rooms there
+        kinds = Counter(k for a in usable for k in a.room_kinds)
+        kind = max(kinds, key=lambda k: (kinds[k], k))
         existing = [
             r
             for s in ctx.reach[school]
             for r in ctx.rooms_at.get(s, [])
-            if set(r.kinds) & set(best.room_kinds)
+            if set(r.kinds) & {k for a in usable for k in a.room_kinds}
         ]
-        capacity = max((r.capacity for r in existing), default=best.max_group)
-        capacity = min(capacity, best.max_group)
+        largest = max((a.max_group for a in usable if kind in a.room_kinds), default=1)
+        capacity = min(max((r.capacity for r in existing), default=largest), largest)
         for day, (lo, hi) in site.window.items():
+            for room in existing:
+                closed = room.available is not None and (
+                    _length(_clip(room.available.get(day, []), lo, hi)) < hi - lo
+                )
+                if room.site == school and closed:
+                    out.append(
+                        Suggestion(
+                            "open_room",
+                            {
+                                "room": room.name,
+                                "site": site.name,
+                                "day": day,
+                                "start": lo,
+                                "end": hi,
+                            },  # fmt: skip
+                            change=_open_room(room.id, day, lo, hi),
+                        )
+                    )
             out.append(
                 Suggestion(
                     "extra_room",
-                    {"room_kind": kind, "capacity": capacity, "day": day, "start": lo,
-                     "end": hi, "site": site.name},  # fmt: skip
+                    {
+                        "room_kind": kind,
+                        "capacity": capacity,
+                        "day": day,
+                        "start": lo,
+                        "end": hi,
+                        "site": site.name,
+                    },  # fmt: skip
                     change=_add_room(school, kind, capacity, day, lo, hi),
                 )
             )
-            for room in existing:
-                if room.site == school and room.available is not None:
-                    if _length(_clip(room.available.get(day, []), lo, hi)) < hi - lo:
-                        out.append(
-                            Suggestion(
-                                "open_room",
-                                {"room": room.name, "site": site.name, "day": day,
-                                 "start": lo, "end": hi},  # fmt: skip
-                                change=_open_room(room.id, day, lo, hi),
-                            )
-                        )
     elif f.kind == "coach" and f.category:
         usable, _ = _usable(ctx, school, f.category)
         rated = sorted(
@@ -545,13 +589,19 @@ def _candidates(instance: Instance, report: CapacityReport, f: Finding) -> list[
                 out.append(
                     Suggestion(
                         "extra_coach",
-                        {"activity": activity.name, "skill": activity.skill, "day": day,
-                         "start": lo, "end": hi, "site": site.name},  # fmt: skip
+                        {
+                            "activity": activity.name,
+                            "skill": activity.skill,
+                            "day": day,
+                            "start": lo,
+                            "end": hi,
+                            "site": site.name,
+                        },  # fmt: skip
                         change=_add_coach(school, activity.skill, day, lo, hi),
                     )
                 )
     elif f.kind == "window":
-        for day, (lo, hi) in site.window.items():
+        for day, (_, hi) in site.window.items():
             end = min(hi + 60, 24 * 60)
             if end > hi:
                 out.append(

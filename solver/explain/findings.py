@@ -18,7 +18,15 @@ from solver.times import format_time
 LANGUAGES = ("nl", "en")
 
 DAY_NAMES = {
-    "nl": {"mon": "ma", "tue": "di", "wed": "wo", "thu": "do", "fri": "vr", "sat": "za", "sun": "zo"},
+    "nl": {
+        "mon": "ma",
+        "tue": "di",
+        "wed": "wo",
+        "thu": "do",
+        "fri": "vr",
+        "sat": "za",
+        "sun": "zo",
+    },
     "en": {
         "mon": "Mon",
         "tue": "Tue",
@@ -119,8 +127,8 @@ class Suggestion:
         if self.kind == "open_room":
             when = span_text(p["day"], p["start"], p["end"], language)
             if nl:
-                return f"{p['room']} van {p['site']} ook openstellen op {when}"
-            return f"open {p['room']} at {p['site']} also on {when}"
+                return f"{p['room']} van {p['site']} ook op {when} openstellen"
+            return f"opening {p['room']} at {p['site']} also on {when}"
         if self.kind == "extra_coach":
             when = span_text(p["day"], p["start"], p["end"], language)
             if nl:
@@ -130,15 +138,15 @@ class Suggestion:
             day = DAY_NAMES[language].get(p["day"], p["day"])
             if nl:
                 return f"het venster van {p['site']} op {day} verlengen tot {format_time(p['end'])}"
-            return f"extend the window of {p['site']} on {day} until {format_time(p['end'])}"
+            return f"extending the window of {p['site']} on {day} until {format_time(p['end'])}"
         if self.kind == "check_unavailable":
             if nl:
                 return f"de afwezigheden van de {p['pupils']} leerlingen nakijken"
-            return f"review the unavailability of those {p['pupils']} pupils"
+            return f"reviewing the unavailability of those {p['pupils']} pupils"
         if self.kind == "lower_min_group":
             if nl:
                 return f"{p['activity']} ook met {p['size']} deelnemers laten doorgaan"
-            return f"let {p['activity']} run with {p['size']} participants"
+            return f"letting {p['activity']} run with {p['size']} participants"
         return self.kind
 
 
@@ -206,6 +214,10 @@ class Finding:
         return body
 
 
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -217,21 +229,23 @@ def _who(f: Finding, language: str) -> str:
 
 
 def _cat(f: Finding, language: str) -> str:
-    name = f.category_name or f.category or ""
-    return name.lower() if language == "nl" else name.lower()
+    return (f.category_name or f.category or "").lower()
 
 
 def _short_lead(f: Finding, language: str) -> str:
     h = hours(f.short, language)
+    cat = _cat(f, language)
     if language == "nl":
-        lead = f"{_who(f, language)} mist {h} uur {_cat(f, language)} per week"
+        lead = f"{_who(f, language)} mist {h} uur {cat + ' ' if cat else ''}per week"
     else:
-        lead = f"{_who(f, language)} is {h} hours of {_cat(f, language)} a week short"
+        lead = f"{_who(f, language)} is {h} hours {'of ' + cat + ' ' if cat else ''}a week short"
     if f.phase == "unmet" and f.pupils:
         if language == "nl":
-            lead += f" ({f.pupils} leerlingen, {f.classes} klassen)"
+            lead += (
+                f" ({_n(f.pupils, 'leerling', 'leerlingen')}, {_n(f.classes, 'klas', 'klassen')})"
+            )
         else:
-            lead += f" ({f.pupils} pupils, {f.classes} classes)"
+            lead += f" ({_n(f.pupils, 'pupil', 'pupils')}, {_n(f.classes, 'class', 'classes')})"
     return lead
 
 
@@ -285,21 +299,24 @@ def _window_body(f: Finding, language: str) -> str:
         if f.category:
             what += f" {_cat(f, language)}"
         return f"{what}, omdat het venster ({day_list(f.days, language)}) te kort is voor hun programma."
-    what = f"{_who(f, language)}: {f.pupils} pupils are {hours(f.short, language)} hours a week short"
+    what = (
+        f"{_who(f, language)}: {f.pupils} pupils are {hours(f.short, language)} hours a week short"
+    )
     if f.category:
         what += f" of {_cat(f, language)}"
     return f"{what}, because the window ({day_list(f.days, language)}) is too short for their programme."
 
 
 def _unavailable_body(f: Finding, language: str) -> str:
+    cat = _cat(f, language)
     if language == "nl":
         return (
             f"{_who(f, language)}: {f.pupils} leerlingen zijn zo vaak niet beschikbaar dat ze samen "
-            f"{hours(f.short, language)} uur per week {_cat(f, language)} missen."
+            f"{hours(f.short, language)} uur {cat + ' ' if cat else ''}per week missen."
         )
     return (
         f"{_who(f, language)}: {f.pupils} pupils are unavailable so often that together they "
-        f"miss {hours(f.short, language)} hours of {_cat(f, language)} a week."
+        f"miss {hours(f.short, language)} hours {'of ' + cat + ' ' if cat else ''}a week."
     )
 
 
@@ -309,12 +326,12 @@ def _group_body(f: Finding, language: str) -> str:
     pool = f.details.get("pool", "?")
     if language == "nl":
         return (
-            f"{_short_lead(f, language)}: {acts} heeft minstens {size} deelnemers nodig, "
-            f"maar er kunnen er maar {pool} meedoen."
+            f"{_short_lead(f, language)}: voor {acts} zijn minstens {size} deelnemers nodig, "
+            f"maar er kunnen er maar {pool} tegelijk meedoen."
         )
     return (
         f"{_short_lead(f, language)}: {acts} needs at least {size} participants, "
-        f"but only {pool} can take part."
+        f"but only {pool} can take part at the same time."
     )
 
 

@@ -22,7 +22,8 @@ The construction, in the order the code runs it:
 4. **Coaches.** Sessions in time order, each given coaches greedily (skill,
    free, travel between sites, one place at a time, daily and weekly load);
    a new coach of a fitting partner organisation is hired when nobody fits.
-5. **Derived resources with slack.** Coaches' availability and maximum minutes
+5. **Derived resources with slack.** Coaches are available whole afternoons on
+   the days they work (as partners state it); their weekly and daily maxima
    are what the witness uses times ``coach_slack``; some coaches are tied to
    the sites they work at. Pupils' unavailability (a weekly appointment) is
    placed where the witness leaves them free.
@@ -813,36 +814,22 @@ class DistrictBuilder:
             used = coach.week_used
             day_max = max(sum(e - s for s, e, _ in v) for v in days.values())
             available: dict[str, list[Span]] = {}
-            pad_choices = (15, 30, 45) if slack >= 1.15 else (0, 15)
+            # Partners state whole afternoons they can work (as coordinators get
+            # them), not the minutes a timetable happened to use; the slack is
+            # in the weekly and daily maxima. Each working day spans at least the
+            # usual afternoon, and the witness's own sessions.
             for day, booked in days.items():
                 first = booked[0][0]
                 last = max(e for _s, e, _ in booked)
-                pad = rng.choice(pad_choices)
-                available[day] = [(max(11 * 60, first - pad), min(19 * 60, last + pad))]
-            free_days = [d for d in self.spec.days if d not in available]
-            rng.shuffle(free_days)
-
-            def total(av):
-                return sum(b - a for spans in av.values() for a, b in spans)
-
-            while total(available) < slack * used and free_days:
-                day = free_days.pop()
-                start = rng.choice((12 * 60 + 30, 14 * 60, 14 * 60 + 30, 15 * 60))
-                end = 17 * 60 + 30 if day not in ("wed", "fri") else 16 * 60 + 30
-                available[day] = [(start, max(end, start + 120))]
-            while total(available) < slack * used:
-                day = rng.choice(sorted(available))
-                a, b = available[day][0]
-                if a <= 11 * 60 and b >= 19 * 60:
-                    break
-                available[day] = [(max(11 * 60, a - 15), min(19 * 60, b + 15))]
+                start, end = (12 * 60, 18 * 60) if day in ("wed", "fri") else (14 * 60, 18 * 60)
+                available[day] = [(min(first, start), max(last, end))]
             entry = {
                 "id": coach.id,
                 "organisation": coach.organisation,
                 "skills": coach.skills,
                 "available": _spans_json(available),
                 "max_minutes_per_week": math.ceil(slack * used - 1e-9),
-                "max_minutes_per_day": math.ceil(slack * day_max - 1e-9),
+                "max_minutes_per_day": max(math.ceil(slack * day_max - 1e-9), coach.day_cap),
             }
             if rng.random() < self.spec.restricted_coach_share:
                 entry["sites"] = sorted(coach.home_sites)

@@ -244,3 +244,25 @@ def test_the_commands_solve_and_publish(district):
 
     call_command("solve_district", district.code, "--time-limit", "3", stdout=out)  # queued only
     assert SolveRun.objects.filter(district=district, status=SolveRun.Status.QUEUED).count() == 1
+
+
+def test_progress_is_saved_and_a_cancelled_run_stops_at_the_next_report(district):
+    from schedules.services import _ProgressWriter, _RunStopped
+    from solver.engine import Progress
+
+    run = SolveRun.objects.create(
+        district=district, instance={}, status=SolveRun.Status.RUNNING, heartbeat_at=None
+    )
+    on_progress = _ProgressWriter(run)
+    on_progress(Progress(elapsed=1.5, coverage=0.75, penalty=40.0, stage="constructed"))
+    run.refresh_from_db()
+    assert (run.elapsed, run.coverage, run.penalty, run.stage) == (1.5, 0.75, 40.0, "constructed")
+    assert run.heartbeat_at is not None and "constructed" in run.log
+
+    on_progress(Progress(elapsed=1.6, coverage=0.8, penalty=39.0, stage="improved"))
+    run.refresh_from_db()
+    assert run.coverage == 0.75  # at most one save per half second
+
+    solve_run_cancel(run=run)
+    with pytest.raises(_RunStopped):
+        on_progress(Progress(elapsed=1.7, coverage=0.9, penalty=30.0, stage="improved"))

@@ -1,0 +1,313 @@
+"""Explaining shortfalls (issue 7): proved before solving, attributed after, in Dutch and English."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from solver.checker import check
+from solver.cli import main
+from solver.engine import solve
+from solver.explain import (
+    Finding,
+    analyse,
+    attribute,
+    explain,
+    minimal_pin_conflict,
+    pin_conflicts,
+    print_findings,
+    required_conflicts,
+    school_shortfall,
+)
+from solver.generator import generate
+from solver.instance import Instance, save_instance
+from solver.solution import Solution, save_solution
+from tests.solver.conftest import build_pupil, build_session, build_tiny_instance
+
+
+@pytest.fixture(scope="module")
+def short():
+    return generate("short", 1)
+
+
+@pytest.fixture(scope="module")
+def short_analysis(short):
+    return analyse(short.instance)
+
+
+# -- before solving: the short scenario's built-in bottleneck --------------------------
+
+
+def test_short_top_finding_is_the_isolated_school_gym(short, short_analysis):
+    """The generator's bottleneck (the isolated school's small gym) comes first, with its figures."""
+    bound = short.stats and short.argument
+    assert bound
+    top = short_analysis.findings[0]
+    isolated = _isolated_school(short)
+    assert top.phase == "capacity"
+    assert top.kind == "room"
+    assert top.school == isolated["school"]
+    assert top.category == "sport"
+    assert "Gymzaal (klein)" in top.resources
+    # the shortfall is the generator's argument: need - supply, in pupil-minutes
+    assert top.need == isolated["need"]
+    assert top.supply == isolated["supply"]
+    assert top.short == isolated["need"] - isolated["supply"]
+    demand = sum(short.instance.programme_of(p).total_minutes for p in short.instance.pupils)
+    assert 1 - short_analysis.total_short / demand == pytest.approx(short.coverage_bound, abs=1e-9)
+    # the hours said in prose are those minutes (within rounding)
+    assert f"{round(top.short / 60)} uur sport" in top.text("nl")
+    assert f"{round(top.short / 60)} hours of sport" in top.text("en")
+
+
+def test_short_top_suggestion_recovers_what_it_says(short, short_analysis):
+    """Applying the suggestion to a copy lowers the proved shortfall by the stated amount."""
+    top = short_analysis.findings[0]
+    suggestion = top.suggestion
+    assert suggestion is not None and suggestion.recovers > 0
+    changed = suggestion.apply(short.instance)
+    assert changed is not short.instance
+    # the real data is untouched
+    assert school_shortfall(short.instance, top.school) == top.short
+    after = analyse(changed, suggest=False)
+    reduced = short_analysis.total_short - after.total_short
+    assert reduced == pytest.approx(suggestion.recovers, abs=60)
+    # and the prose states those hours
+    assert f"dekt {round(suggestion.recovers / 60)} van die {round(top.short / 60)} uur" in (
+        top.text("nl")
+    )
+    assert f"recover {round(suggestion.recovers / 60)} of those" in top.text("en")
+
+
+def test_findings_are_true_on_the_short_witness(short, short_analysis):
+    """Every proved shortfall holds for the generator's witness, which meets the bound exactly."""
+    report = check(short.instance, short.witness)
+    assert report.valid
+    assert report.unmet_minutes >= short_analysis.total_short
+    for finding in short_analysis.findings:
+        owed = sum(
+            minutes
+            for pupil, minutes in report.deficit_by_pupil.items()
+            if short.instance.school_of(short.instance.pupil[pupil]) == finding.school
+        )
+        assert owed >= finding.short
+
+
+def _isolated_school(short) -> dict:
+    match = re.search(
+        r"\((S\d+)\): its (\d+) pupils need (\d+) sport .* at most (\d+) pupil", short.argument
+    )
+    assert match, short.argument
+    return {
+        "school": match.group(1),
+        "need": int(match.group(3)),
+        "supply": int(match.group(4)),
+    }
+
+
+# -- no findings where everything fits ---------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario", ["tiny", "school", "district"])
+def test_no_findings_for_feasible_scenarios(scenario):
+    generated = generate(scenario, 1)
+    findings = explain(generated.instance)
+    assert findings == []
+    out = io.StringIO()
+    print_findings(findings, "nl", out)
+    assert out.getvalue().strip() == "Geen tekorten gevonden."
+
+
+# -- each kind of bottleneck on the tiny instance ------------------------------------------
+
+
+def _tiny(**overrides) -> Instance:
+    return Instance.from_dict(build_tiny_instance(**overrides))
+
+
+def _many_pupils(count: int, klass: str = "K1") -> list[dict]:
+    return [build_pupil(f"P{i}", klass) for i in range(1, count + 1)]
+
+
+def _coach_short_instance() -> Instance:
+    data = build_tiny_instance(pupils=_many_pupils(20))
+    for coach in data["coaches"]:
+        if coach["id"] in ("C1", "C2"):
+            coach["skills"] = ["football", "music"]
+        else:
+            coach["available"] = {"mon": [["15:00", "16:00"]]}
+    return Instance.from_dict(data)
+
+
+def test_coach_shortage_named_with_an_extra_coach():
+    """Twenty pupils need an hour of tutoring each; only C3 (one hour on Monday) can lead it."""
+    instance = _coach_short_instance()
+    report = analyse(instance)
+    coach = [f for f in report.findings if f.kind == "coach"]
+    assert coach, [f.text("en") for f in report.findings]
+    finding = coach[0]
+    # 20 pupils x 60 minutes needed; one coach-hour with 10 places gives 600
+    assert (finding.need, finding.supply, finding.short) == (1200, 600, 600)
+    assert finding.suggestion is not None and finding.suggestion.kind == "extra_coach"
+    assert finding.suggestion.recovers == 600
+    assert "extra coach" in finding.text("en") and "extra coach" in finding.text("nl")
+    after = analyse(finding.suggestion.apply(instance), suggest=False)
+    assert report.total_short - after.total_short == finding.suggestion.recovers
+
+
+def test_coach_suggestion_holds_when_the_engine_solves_the_copy():
+    """Solve before and after the suggested coach: the unmet minutes drop by the stated amount."""
+    instance = _coach_short_instance()
+    finding = next(f for f in analyse(instance).findings if f.kind == "coach")
+    before = solve(instance, time_limit=3, workers=1, deterministic=True)
+    after = solve(finding.suggestion.apply(instance), time_limit=3, workers=1, deterministic=True)
+    assert before.report.valid and after.report.valid
+    assert before.report.unmet_minutes >= finding.short
+    gained = before.report.unmet_minutes - after.report.unmet_minutes
+    assert gained == pytest.approx(finding.suggestion.recovers, abs=60)
+
+
+def test_window_too_short_and_unavailable_pupil():
+    """A 45-minute window holds no 60-minute activity; an absent pupil is named as such."""
+    sites = build_tiny_instance()["sites"]
+    sites[0]["window"] = {"mon": ["15:00", "15:45"], "tue": ["15:00", "17:30"]}
+    instance = _tiny(
+        sites=sites,
+        pupils=[build_pupil("P1"), build_pupil("P2", unavailable={"tue": [["15:00", "17:30"]]})],
+    )
+    report = analyse(instance)
+    kinds = {f.kind for f in report.findings}
+    assert "pupil_unavailable" in kinds
+    # P2: only Monday's 45 minutes remain of 180, and nothing fits in them
+    assert report.school_short("S1") >= 180
+    for finding in report.findings:
+        assert finding.text("nl") and finding.text("en")
+
+
+def test_group_minimum_not_reachable():
+    """Football needs eight players; the school has two pupils of its grades."""
+    data = build_tiny_instance()
+    for activity in data["activities"]:
+        if activity["id"] == "football":
+            activity["min_group"] = 8
+    report = analyse(Instance.from_dict(data))
+    groups = [f for f in report.findings if f.kind == "group_minimum"]
+    assert groups and groups[0].short == 120
+    assert groups[0].suggestion is not None and groups[0].suggestion.recovers == 120
+    assert "Football" in groups[0].text("nl")
+
+
+# -- after solving ---------------------------------------------------------------------------
+
+
+def test_unmet_minutes_attributed_to_the_full_gym(short):
+    """The witness leaves the isolated school short; the unmet minutes land on its gym."""
+    findings = attribute(short.instance, short.witness)
+    report = check(short.instance, short.witness)
+    assert sum(f.short for f in findings) == report.unmet_minutes
+    top = findings[0]
+    assert top.phase == "unmet" and top.kind == "room" and top.category == "sport"
+    assert top.school == _isolated_school(short)["school"]
+    assert "Gymzaal (klein)" in top.resources
+    assert top.pupils > 0 and top.classes > 0
+    text = top.text("nl")
+    assert "P0" not in text  # counts, never pupil ids
+
+
+def test_unmet_minutes_on_a_tiny_solve_with_a_missing_coach():
+    """Nobody can lead music or football on Tuesday: the tiny solution without them is short."""
+    instance = _tiny()
+    solution = Solution.from_dict(
+        {"format": "extended-day-solution/1", "instance": "tiny", "sessions": [build_session("s1")]}
+    )
+    findings = attribute(instance, solution)
+    report = check(instance, solution)
+    assert report.valid
+    assert sum(f.short for f in findings) == report.unmet_minutes == 240
+    assert {f.category for f in findings} == {"sport", None}
+    for finding in findings:
+        assert finding.text("nl") and finding.text("en")
+
+
+# -- small infeasible sets -------------------------------------------------------------------
+
+
+def _pinned(ident: str, **fields) -> dict:
+    return {**build_session(ident, **fields), "pinned": True}
+
+
+def test_minimal_pin_conflict_by_deletion_filtering():
+    """Two pins book R1 at the same time; a third, unrelated pin is left out of the core."""
+    previous = {
+        "format": "extended-day-solution/1",
+        "instance": "tiny",
+        "sessions": [
+            _pinned("a", pupils=["P1"]),
+            _pinned("b", activity="music", start="16:00", end="17:00", room="R2", coaches=["C2"]),
+            _pinned("c", activity="reading", room="R1", coaches=["C3"], pupils=["P2"]),
+        ],
+    }
+    instance = _tiny(previous=previous)
+    subset, messages = minimal_pin_conflict(instance)
+    assert sorted(s.id for s in subset) == ["a", "c"]
+    assert any("R1" in m for m in messages)
+    findings = pin_conflicts(instance)
+    assert len(findings) == 1 and findings[0].kind == "pin_conflict"
+    assert "vastgezette sessies" in findings[0].text("nl") and "pinned" in findings[0].text("en")
+    # without the conflict there is nothing to name
+    previous["sessions"] = previous["sessions"][:2]
+    assert minimal_pin_conflict(_tiny(previous=previous)) is None
+
+
+def test_required_activities_that_cannot_fit():
+    """P1 must do homework, reading and music but is free only on Monday 15:00-16:30."""
+    pupil = build_pupil(
+        "P1",
+        required=["homework", "reading", "music"],
+        unavailable={"mon": [["16:30", "17:30"]], "tue": [["15:00", "17:30"]]},
+    )
+    instance = _tiny(pupils=[pupil, build_pupil("P2")])
+    findings = required_conflicts(instance)
+    assert len(findings) == 1
+    finding = findings[0]
+    assert finding.details["pupil"] == "P1"
+    # any two of the three hour-long activities are already too many for 90 free minutes
+    assert len(finding.details["activities"]) == 2
+    assert finding.details["reason"] == "time"
+    assert "P1" in finding.text("nl") and "P1" in finding.text("en")
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def test_cli_explain_prints_findings_in_both_languages(short, tmp_path, capsys):
+    path = tmp_path / "short.json"
+    witness = tmp_path / "witness.json"
+    save_instance(short.instance, path)
+    save_solution(short.witness, witness)
+    assert main(["explain", str(path)]) == 1
+    dutch = capsys.readouterr().out
+    assert "Gymzaal (klein)" in dutch and "uur sport" in dutch
+    assert main(["explain", str(path), str(witness), "--lang", "en"]) == 1
+    english = capsys.readouterr().out
+    assert "Shortfalls proved before solving" in english and "Unmet minutes" in english
+
+
+def test_cli_solve_with_explain_on_tiny(tmp_path, capsys):
+    path = tmp_path / "tiny.json"
+    save_instance(generate("tiny", 1).instance, path)
+    out = tmp_path / "out.json"
+    code = main(["solve", str(path), "-o", str(out), "--time-limit", "5", "--quiet", "--explain"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Geen tekorten gevonden." in printed or "Niet gegeven minuten" in printed
+
+
+def test_findings_have_both_languages_and_refuse_others(short_analysis):
+    finding: Finding = short_analysis.findings[0]
+    assert finding.text("nl") != finding.text("en")
+    assert finding.to_dict("en")["suggestion"]["recovers_minutes"] == finding.suggestion.recovers
+    with pytest.raises(ValueError):
+        finding.text("de")
