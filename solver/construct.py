@@ -216,10 +216,13 @@ class Builder:
             )
         ]
         attempts = 0
+        failed: set[str] = set()  # no room or coach for it at this start
         for activity_id in itertools.cycle(order):
-            if seats >= need or attempts > 2 * len(order) + 4:
+            if seats >= need or attempts > 2 * len(order) + 4 or len(failed) == len(set(order)):
                 break
             attempts += 1
+            if activity_id in failed:
+                continue
             activity = self.instance.activity[activity_id]
             # A pupil takes an activity once a day and max_per_week times a week:
             # offering it again would leave the block short of seats for them.
@@ -237,9 +240,8 @@ class Builder:
                 continue
             group = min(activity.max_group, need - seats)
             booking = self.find_session(activity, cohort.school, day, start, group)
-            if booking is None:
-                continue
-            if not self._cohort_free(cohort, day, start, end, booking.site):
+            if booking is None or not self._cohort_free(cohort, day, start, end, booking.site):
+                failed.add(activity_id)
                 continue
             self.ledger.book(booking)
             sessions.append(booking)
@@ -289,7 +291,14 @@ class Builder:
             end = start + plan.minutes
             return sum(1 for b, e in school_busy if b < end and start < e)
 
-        return sorted(all_starts, key=lambda s: (waste(s), load(s), s))
+        # Pupils with an appointment miss a block at that time: avoid it first.
+        busy_pupils = [p.unavailable[day] for p in plan.cohort.pupils if day in p.unavailable]
+
+        def absent(start: int) -> int:
+            end = start + plan.minutes
+            return sum(1 for spans in busy_pupils if any(b < end and start < e for b, e in spans))
+
+        return sorted(all_starts, key=lambda s: (absent(s), waste(s), load(s), s))
 
     def place(self, plan: BlockPlan, days: list[str], candidates, wishes) -> PlacedBlock | None:
         cohort = plan.cohort

@@ -30,7 +30,7 @@ from solver.construct import Builder, Construction, construct, retime_school
 from solver.instance import Instance, InstanceError, load_instance
 from solver.ledger import Booking, Ledger
 from solver.repair import open_sessions_for_short, seat_short_pupils
-from solver.sectioning import section_cohort
+from solver.sectioning import section_cohort, section_greedy
 from solver.solution import Session, Solution, SolutionError, load_solution, save_solution
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,11 @@ class _Run:
     def remaining(self) -> float:
         return self.options.time_limit - self.elapsed()
 
+    def note(self, stage: str) -> None:
+        """Tell the watcher which stage runs before any figures exist."""
+        if self.on_progress is not None:
+            self.on_progress(Progress(self.elapsed(), 0.0, 0.0, stage))
+
     def report(self, solution: Solution, stage: str) -> CheckReport:
         report = check(self.instance, solution)
         progress = Progress(self.elapsed(), report.coverage, report.penalty, stage)
@@ -134,18 +139,25 @@ def solve(
         _check_pins(instance, previous)
         bookings = _keep_previous(instance, previous, ledger)
     else:
+        run.note("constructing")
         construction = construct(
             instance,
             naive=naive,
             ledger=ledger,
-            deadline=run.started + options.time_limit * 0.5,
+            deadline=run.started + options.time_limit * 0.45,
         )
         if not naive:
             _retime_short_schools(instance, construction, run)
-        bookings = _section(instance, construction, options)
-    seat_short_pupils(instance, bookings, ledger)
-    bookings += open_sessions_for_short(instance, bookings, ledger, builder)
-    seat_short_pupils(instance, bookings, ledger)
+        run.note("sectioning")
+        bookings = _section(
+            instance, construction, options, until=run.started + options.time_limit * 0.7
+        )
+    run.note("repairing")
+    seat_short_pupils(instance, bookings, ledger, until=run.started + options.time_limit * 0.78)
+    bookings += open_sessions_for_short(
+        instance, bookings, ledger, builder, until=run.started + options.time_limit * 0.85
+    )
+    seat_short_pupils(instance, bookings, ledger, until=run.started + options.time_limit * 0.9)
     solution = _to_solution(instance, bookings)
     report = run.report(solution, "constructed")
 
@@ -193,9 +205,11 @@ def _retime_short_schools(instance: Instance, construction: Construction, run: _
     """CP-SAT per school where the greedy left blocks unplaced, worst first."""
     options = run.options
     schools = construction.short_schools()
+    until = run.started + options.time_limit * 0.5
     for position, school in enumerate(schools):
-        share = run.remaining() * 0.5 / max(1, len(schools) - position)
-        if share < 0.5:
+        share = (until - time.monotonic()) / max(1, len(schools) - position)
+        # Building and presolving a school's model alone takes a second or two.
+        if share < 3.0:
             break
         retime_school(
             instance,
@@ -208,18 +222,29 @@ def _retime_short_schools(instance: Instance, construction: Construction, run: _
         )
 
 
-def _section(instance: Instance, construction: Construction, options: Options) -> list[Booking]:
-    """Seat each cohort's pupils in its blocks; empty sessions give back their resources."""
+def _section(
+    instance: Instance, construction: Construction, options: Options, until: float
+) -> list[Booking]:
+    """Seat each cohort's pupils in its blocks; empty sessions give back their resources.
+
+    Each cohort gets an equal share of the time left until ``until``; when
+    none is left, the greedy deal stands.
+    """
     by_cohort: dict[str, list[list[Booking]]] = {}
     for block in construction.blocks:
         by_cohort.setdefault(block.plan.cohort.id, []).append(block.sessions)
     bookings: list[Booking] = []
     ledger = construction.ledger
-    for cohort in construction.cohorts:
-        blocks = by_cohort.get(cohort.id, [])
-        if not blocks:
-            continue
-        seats = section_cohort(instance, cohort, blocks, seed=options.seed)
+    waiting = [c for c in construction.cohorts if by_cohort.get(c.id)]
+    for position, cohort in enumerate(waiting):
+        blocks = by_cohort[cohort.id]
+        share = (until - time.monotonic()) / (len(waiting) - position)
+        if share >= 0.05:
+            seats = section_cohort(
+                instance, cohort, blocks, time_limit=min(1.0, share), seed=options.seed
+            )
+        else:
+            seats = section_greedy(instance, cohort, blocks)
         for block in blocks:
             for session in block:
                 pupils = seats[id(session)]

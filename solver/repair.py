@@ -9,6 +9,7 @@ groups of short pupils of one school where a coach and a room are still free.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from solver.instance import Instance, Pupil
@@ -56,7 +57,9 @@ class Shortfall:
         return before - after
 
 
-def seat_short_pupils(instance: Instance, bookings: list[Booking], ledger: Ledger) -> int:
+def seat_short_pupils(
+    instance: Instance, bookings: list[Booking], ledger: Ledger, until: float | None = None
+) -> int:
     """Seat short pupils in sessions with spare places; returns how many seats were given."""
     shortfall = Shortfall(instance, bookings)
     by_site: dict[str, list[Booking]] = defaultdict(list)
@@ -68,6 +71,8 @@ def seat_short_pupils(instance: Instance, bookings: list[Booking], ledger: Ledge
         key=lambda p: (-shortfall.deficit(p), p.id),
     )
     for pupil in short:
+        if until is not None and time.monotonic() > until:
+            break
         school = instance.school_of(pupil)
         reachable = [school] + [
             s.id
@@ -84,6 +89,8 @@ def seat_short_pupils(instance: Instance, bookings: list[Booking], ledger: Ledge
                         continue
                     capacity = min(booking.activity.max_group, booking.room.capacity)
                     if len(booking.pupils) >= capacity or pupil.id in booking.pupils:
+                        continue
+                    if not booking.activity.grades[0] <= pupil.grade <= booking.activity.grades[1]:
                         continue
                     gain = shortfall.gain(pupil, booking)
                     if gain <= 0:
@@ -112,7 +119,11 @@ def seat_short_pupils(instance: Instance, bookings: list[Booking], ledger: Ledge
 
 
 def open_sessions_for_short(
-    instance: Instance, bookings: list[Booking], ledger: Ledger, builder
+    instance: Instance,
+    bookings: list[Booking],
+    ledger: Ledger,
+    builder,
+    until: float | None = None,
 ) -> list[Booking]:
     """New sessions for groups of short pupils of one school, where resources allow."""
     shortfall = Shortfall(instance, bookings)
@@ -122,6 +133,8 @@ def open_sessions_for_short(
         if shortfall.deficit(pupil) > 0:
             by_school[instance.school_of(pupil)].append(pupil)
     for school, pupils in sorted(by_school.items()):
+        if until is not None and time.monotonic() > until:
+            break
         window = instance.site[school].window
         progress = True
         while progress:
@@ -130,6 +143,8 @@ def open_sessions_for_short(
             if not pupils:
                 break
             for activity in _activities_by_need(instance, pupils, shortfall):
+                if until is not None and time.monotonic() > until:
+                    break
                 for day in [d for d in instance.days if d in window]:
                     start = window[day][0]
                     while start + activity.minutes <= window[day][1]:

@@ -130,7 +130,9 @@ def section_cohort(
                     costs.append(instance.weights.preference * cost * var)
 
     model.minimize(sum(costs))
-    _hint_even_split(model, cohort, blocks, x)
+    dealt = section_greedy(instance, cohort, blocks)
+    for (pupil_id, session_key), var in x.items():
+        model.add_hint(var, pupil_id in dealt[session_key])
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 1
@@ -140,20 +142,81 @@ def section_cohort(
     status = solver.solve(model)
     result: dict[int, list[str]] = {id(s): [] for s in sessions}
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return result
+        return dealt
     for (pupil_id, session_key), var in x.items():
         if solver.value(var):
             result[session_key].append(pupil_id)
+    # Cut short, CP-SAT may stop at a solution worse than the deal it was hinted.
+    if _unmet(instance, cohort, sessions, result) > _unmet(instance, cohort, sessions, dealt):
+        return dealt
     return result
 
 
-def _hint_even_split(model, cohort: Cohort, blocks, x) -> None:
-    """Deal pupils round-robin over each block's sessions: a complete starting point."""
-    for block in blocks:
-        for index, pupil in enumerate(cohort.pupils):
-            options = [s for s in block if (pupil.id, id(s)) in x]
-            pick = options[index % len(options)] if options else None
+def _unmet(instance: Instance, cohort: Cohort, sessions: list[Booking], seats) -> int:
+    """The cohort's unmet minutes (the spec's deficit) under a seating."""
+    received: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    attended: dict[str, set[str]] = defaultdict(set)
+    for session in sessions:
+        for pupil_id in seats[id(session)]:
+            received[pupil_id][session.activity.category] += session.minutes
+            attended[pupil_id].add(session.activity.id)
+    programme = cohort.programme
+    total = 0
+    for pupil in cohort.pupils:
+        got = received[pupil.id]
+        short = sum(max(0, m - got[c]) for c, m in programme.category_minutes.items())
+        total += max(short, programme.total_minutes - sum(got.values()))
+        total += sum(
+            instance.activity[a].minutes for a in pupil.required if a not in attended[pupil.id]
+        )
+    return total
+
+
+def section_greedy(
+    instance: Instance, cohort: Cohort, blocks: list[list[Booking]]
+) -> dict[int, list[str]]:
+    """Deal pupils block by block to the session with most room that they may join.
+
+    Fast and always valid: the fallback when time is short, and the hint for
+    the CP-SAT model. Required activities and first choices are served first.
+    """
+    result: dict[int, list[str]] = {id(s): [] for block in blocks for s in block}
+    taken: dict[tuple[str, str], list[str]] = defaultdict(list)  # (pupil, activity) -> days
+    for block in sorted(blocks, key=lambda b: (instance.days.index(b[0].day), b[0].start)):
+        for pupil in cohort.pupils:
+            options = []
             for session in block:
-                key = (pupil.id, id(session))
-                if key in x:
-                    model.add_hint(x[key], session is pick)
+                activity = session.activity
+                if not activity.grades[0] <= pupil.grade <= activity.grades[1]:
+                    continue
+                if any(
+                    b < session.end and session.start < e
+                    for b, e in pupil.unavailable.get(session.day, [])
+                ):
+                    continue
+                days = taken[(pupil.id, activity.id)]
+                if session.day in days:
+                    continue
+                if activity.max_per_week is not None and len(days) >= activity.max_per_week:
+                    continue
+                capacity = min(activity.max_group, session.room.capacity)
+                free = capacity - len(result[id(session)])
+                if free <= 0:
+                    continue
+                wanted = activity.id in pupil.required and not days
+                options.append(
+                    (not wanted, preference_cost(pupil, activity.id, activity.category), -free,
+                     session)
+                )
+            if options:
+                session = min(options, key=lambda o: o[:3])[3]
+                result[id(session)].append(pupil.id)
+                taken[(pupil.id, session.activity.id)].append(session.day)
+        # A session below its minimum does not run; its pupils lose this block.
+        for session in block:
+            members = result[id(session)]
+            if members and len(members) < session.activity.min_group:
+                for pupil_id in members:
+                    taken[(pupil_id, session.activity.id)].remove(session.day)
+                result[id(session)] = []
+    return result

@@ -42,8 +42,7 @@ def short_analysis(short):
 
 def test_short_top_finding_is_the_isolated_school_gym(short, short_analysis):
     """The generator's bottleneck (the isolated school's small gym) comes first, with its figures."""
-    bound = short.stats and short.argument
-    assert bound
+    assert short.coverage_bound < 1
     top = short_analysis.findings[0]
     isolated = _isolated_school(short)
     assert top.phase == "capacity"
