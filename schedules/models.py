@@ -182,3 +182,20 @@ class SessionPupil(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil_id} in {self.session_id}"
+
+
+class CalendarToken(models.Model):
+    """The secret in a coach's calendar address; renewing it replaces it, so the old address dies."""
+
+    coach = models.OneToOneField(
+        Coach, models.CASCADE, related_name="calendar_token", verbose_name=_("coach")
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar token")
+        verbose_name_plural = _("calendar tokens")
+
+    def __str__(self) -> str:
+        return f"{self.coach_id}: {self.token[:6]}…"

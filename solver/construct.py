@@ -138,7 +138,9 @@ class Builder:
                 if start < window[0] + reach:
                     continue
             rooms = [
-                r for r in self.rooms_for(site, activity) if self.ledger.room_can(r, day, start, end)
+                r
+                for r in self.rooms_for(site, activity)
+                if self.ledger.room_can(r, day, start, end)
             ]
             if not rooms:
                 continue
@@ -359,9 +361,7 @@ def construct(
             ]
             for c in instance.categories
         }
-        cohort_plans = block_plans(
-            instance, cohort, offered, pressure=pressure[cohort.school]
-        )
+        cohort_plans = block_plans(instance, cohort, offered, pressure=pressure[cohort.school])
         windows = {
             d: w for d, w in instance.site[cohort.school].window.items() if d in instance.days
         }
@@ -369,9 +369,7 @@ def construct(
         spread_over_days(cohort_plans, windows, cohort.programme)
         for category, activities in offered.items():
             for activity in activities:
-                candidates.setdefault((cohort.id, category, activity.minutes), []).append(
-                    activity
-                )
+                candidates.setdefault((cohort.id, category, activity.minutes), []).append(activity)
         wishes_by_cohort[cohort.id] = _wishes(cohort)
         plans.extend(cohort_plans)
 

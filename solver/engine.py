@@ -89,6 +89,12 @@ class _Run:
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
+    def until(self, fraction: float) -> float | None:
+        """The wall-clock end of a stage; None when runs must be reproducible."""
+        if self.options.deterministic:
+            return None
+        return self.started + self.options.time_limit * fraction
+
     def remaining(self) -> float:
         return self.options.time_limit - self.elapsed()
 
@@ -144,20 +150,16 @@ def solve(
             instance,
             naive=naive,
             ledger=ledger,
-            deadline=run.started + options.time_limit * 0.45,
+            deadline=run.until(0.45),
         )
         if not naive:
             _retime_short_schools(instance, construction, run)
         run.note("sectioning")
-        bookings = _section(
-            instance, construction, options, until=run.started + options.time_limit * 0.7
-        )
+        bookings = _section(instance, construction, options, until=run.until(0.7))
     run.note("repairing")
-    seat_short_pupils(instance, bookings, ledger, until=run.started + options.time_limit * 0.78)
-    bookings += open_sessions_for_short(
-        instance, bookings, ledger, builder, until=run.started + options.time_limit * 0.85
-    )
-    seat_short_pupils(instance, bookings, ledger, until=run.started + options.time_limit * 0.9)
+    seat_short_pupils(instance, bookings, ledger, until=run.until(0.78))
+    bookings += open_sessions_for_short(instance, bookings, ledger, builder, until=run.until(0.85))
+    seat_short_pupils(instance, bookings, ledger, until=run.until(0.9))
     solution = _to_solution(instance, bookings)
     report = run.report(solution, "constructed")
 
@@ -205,11 +207,17 @@ def _retime_short_schools(instance: Instance, construction: Construction, run: _
     """CP-SAT per school where the greedy left blocks unplaced, worst first."""
     options = run.options
     schools = construction.short_schools()
-    until = run.started + options.time_limit * 0.5
+    until = run.until(0.5)
     for position, school in enumerate(schools):
-        share = (until - time.monotonic()) / max(1, len(schools) - position)
+        if until is None:
+            # Reproducible runs spend a fixed amount of deterministic time.
+            if position >= 3:
+                break
+            share = 2.0
+        else:
+            share = (until - time.monotonic()) / max(1, len(schools) - position)
         # Building and presolving a school's model alone takes a second or two.
-        if share < 3.0:
+        if share < 3.0 and until is not None:
             break
         retime_school(
             instance,
@@ -223,7 +231,7 @@ def _retime_short_schools(instance: Instance, construction: Construction, run: _
 
 
 def _section(
-    instance: Instance, construction: Construction, options: Options, until: float
+    instance: Instance, construction: Construction, options: Options, until: float | None
 ) -> list[Booking]:
     """Seat each cohort's pupils in its blocks; empty sessions give back their resources.
 
@@ -238,10 +246,15 @@ def _section(
     waiting = [c for c in construction.cohorts if by_cohort.get(c.id)]
     for position, cohort in enumerate(waiting):
         blocks = by_cohort[cohort.id]
-        share = (until - time.monotonic()) / (len(waiting) - position)
+        share = 0.5 if until is None else (until - time.monotonic()) / (len(waiting) - position)
         if share >= 0.05:
             seats = section_cohort(
-                instance, cohort, blocks, time_limit=min(1.0, share), seed=options.seed
+                instance,
+                cohort,
+                blocks,
+                time_limit=min(1.0, share),
+                seed=options.seed,
+                deterministic=options.deterministic,
             )
         else:
             seats = section_greedy(instance, cohort, blocks)

@@ -36,14 +36,14 @@ def improve_schedule(instance: Instance, bookings: list[Booking], ledger: Ledger
     """Sweep the school-days, worst first, while time remains; returns the bookings."""
     options = run.options
     rounds = 0
-    while run.remaining() > 1.0:
+    while _time_left(run, rounds):
         neighbourhoods = _neighbourhoods(instance, bookings)
-        neighbourhoods.sort(key=lambda n: -n[2])
+        neighbourhoods.sort(key=lambda n: (-n[2], n[0], n[1]))
         improved_any = False
         for school, day, _score in neighbourhoods:
-            if run.remaining() <= 1.0:
+            if not options.deterministic and run.remaining() <= 1.0:
                 break
-            limit = min(3.0, run.remaining() - 0.5)
+            limit = 1.0 if options.deterministic else min(3.0, run.remaining() - 0.5)
             if _improve_one(instance, bookings, ledger, school, day, limit, options):
                 improved_any = True
         rounds += 1
@@ -51,6 +51,13 @@ def improve_schedule(instance: Instance, bookings: list[Booking], ledger: Ledger
         if not improved_any:
             break
     return bookings
+
+
+def _time_left(run, rounds: int) -> bool:
+    """Reproducible runs make two sweeps; others sweep while the clock allows."""
+    if run.options.deterministic:
+        return rounds < 2
+    return run.remaining() > 1.0
 
 
 def _neighbourhoods(instance: Instance, bookings: list[Booking]):

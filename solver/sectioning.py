@@ -36,6 +36,7 @@ def section_cohort(
     *,
     time_limit: float = 1.0,
     seed: int = 0,
+    deterministic: bool = False,
 ) -> dict[int, list[str]]:
     """Pupil ids per session (by ``id()`` of the booking); sessions left out stay empty."""
     model = cp_model.CpModel()
@@ -139,6 +140,9 @@ def section_cohort(
     solver.parameters.random_seed = seed
     # Within 0.1% of the best is plenty; proving the last unit costs seconds.
     solver.parameters.relative_gap_limit = 0.001
+    if deterministic:
+        solver.parameters.max_time_in_seconds = 60.0
+        solver.parameters.max_deterministic_time = time_limit
     status = solver.solve(model)
     result: dict[int, list[str]] = {id(s): [] for s in sessions}
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -205,8 +209,12 @@ def section_greedy(
                     continue
                 wanted = activity.id in pupil.required and not days
                 options.append(
-                    (not wanted, preference_cost(pupil, activity.id, activity.category), -free,
-                     session)
+                    (
+                        not wanted,
+                        preference_cost(pupil, activity.id, activity.category),
+                        -free,
+                        session,
+                    )
                 )
             if options:
                 session = min(options, key=lambda o: o[:3])[3]
