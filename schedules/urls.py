@@ -1,10 +1,50 @@
 from django.urls import path
 
-from schedules import views
+from schedules import views, views_people
 
 app_name = "schedules"
 
 urlpatterns = [
+    # People's pages (issue 6); literal first segments, listed before the district pages.
+    path("me/week/", views_people.coach_week, name="coach_week"),
+    path("me/calendar/renew/", views_people.calendar_renew, name="calendar_renew"),
+    path("calendar/<str:token>.ics", views_people.calendar_feed, name="calendar_feed"),
+    path("sessions/<int:session_id>/", views_people.session_detail, name="session_detail"),
+    path("school/<int:site_id>/", views_people.school_overview, name="school_overview"),
+    path("school/<int:site_id>/school.pdf", views_people.school_pdf, name="school_pdf"),
+    path(
+        "school/<int:site_id>/pupils.pdf",
+        views_people.school_pupils_pdf,
+        name="school_pupils_pdf",
+    ),
+    path(
+        "school/<int:site_id>/classes/<int:class_id>.pdf",
+        views_people.class_pdf,
+        name="class_pdf",
+    ),
+    path(
+        "school/<int:site_id>/classes/<int:class_id>/pupils.pdf",
+        views_people.class_pupils_pdf,
+        name="class_pupils_pdf",
+    ),
+    path(
+        "school/<int:site_id>/pupils/<int:pupil_id>.pdf",
+        views_people.pupil_pdf,
+        name="pupil_pdf",
+    ),
+    path(
+        "school/<int:site_id>/rooms/<int:room_id>.pdf", views_people.room_pdf, name="room_pdf"
+    ),
+    path(
+        "school/<int:site_id>/coaches/<int:coach_id>.pdf",
+        views_people.coach_pdf,
+        name="coach_pdf",
+    ),
+    path(
+        "<slug:code>/dashboard/", views_people.district_dashboard, name="district_dashboard"
+    ),
+    path("<slug:code>/published.xlsx", views_people.district_excel, name="district_excel"),
+    # The coordinator's solve and publish pages (issue 5).
     path("<slug:code>/", views.district_runs, name="district_runs"),
     path("<slug:code>/solve/", views.run_start, name="run_start"),
     path("<slug:code>/runs/<int:run_id>/", views.run_detail, name="run_detail"),

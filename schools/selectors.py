@@ -21,6 +21,7 @@ from schools.models import (
     Coach,
     CoachAvailability,
     District,
+    Organisation,
     Programme,
     ProgrammeCategoryMinimum,
     Pupil,
@@ -29,6 +30,7 @@ from schools.models import (
     Room,
     RoomAvailability,
     Site,
+    SiteWindow,
     TravelTime,
 )
 
@@ -261,3 +263,260 @@ def _pupils(district: District) -> list[dict[str, Any]]:
             data["family"] = f"f{family_id}"
         pupils.append(data)
     return pupils
+
+
+# -- the district's rosters, as the importer reads them ---------------------------------------
+
+DUTCH_DAYS = {
+    "mon": "ma",
+    "tue": "di",
+    "wed": "wo",
+    "thu": "do",
+    "fri": "vr",
+    "sat": "za",
+    "sun": "zo",
+}
+SITE_KIND_WORDS = {Site.Kind.SCHOOL: "school", Site.Kind.VENUE: "locatie"}
+
+
+def _grade_text(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def _joined(codes) -> str:
+    return ", ".join(sorted(codes))
+
+
+def _spans(rows) -> list[dict[str, Any]]:
+    """Rows of (owner cells, weekday, start, end) as span cells, in week order."""
+    return [
+        {**owner, "weekday": DUTCH_DAYS[day], "start": _hhmm(start), "end": _hhmm(end)}
+        for owner, day, start, end in sorted(
+            rows, key=lambda r: (tuple(r[0].values()), WEEKDAY_ORDER[r[1]], r[2])
+        )
+    ]
+
+
+def district_rosters_build(*, district: District) -> dict[str, list[dict[str, Any]]]:
+    """The master data of ``district`` as roster rows: ``{kind key: [{column name: cell}]}``.
+
+    The keys and column names are those of ``schools.importing.kinds``, and every
+    cell is written so that importing it gives back the stored value: codes for
+    references, ``HH:MM`` times, Dutch weekdays, ``dd-mm-jjjj`` birth dates. So a
+    workbook of these rows, imported into the same district, changes nothing.
+    Read as plain values, like the instance: 8,000 pupils take about a second.
+    """
+    site_codes = dict(Site.objects.filter(district=district).values_list("pk", "code"))
+    sites = Site.objects.filter(district=district).order_by("code")
+    rooms = (
+        Room.objects.filter(site__district=district)
+        .order_by("site__code", "name")
+        .values_list("pk", "site__code", "name", "capacity")
+    )
+    room_kinds = _grouped(
+        Room.kinds.through.objects.filter(room__site__district=district).values_list(
+            "room_id", "roomkind__code"
+        )
+    )
+    coaches = list(
+        Coach.objects.filter(district=district)
+        .order_by("code")
+        .values_list(
+            "pk", "code", "email", "given_name", "surname", "organisation__name", "phone",
+            "max_minutes_per_day", "max_minutes_per_week",
+        )
+    )  # fmt: skip
+    in_coach_district = {"coach__district": district}
+    coach_skills = _grouped(
+        Coach.skills.through.objects.filter(**in_coach_district).values_list(
+            "coach_id", "skill__code"
+        )
+    )
+    coach_sites = _grouped(
+        Coach.allowed_sites.through.objects.filter(**in_coach_district).values_list(
+            "coach_id", "site__code"
+        )
+    )
+    activity_kinds = _grouped(
+        Activity.room_kinds.through.objects.filter(activity__district=district).values_list(
+            "activity_id", "roomkind__code"
+        )
+    )
+    class_grades: dict[int, list[int]] = {}
+    for class_id, grade in (
+        Pupil.objects.filter(school__district=district)
+        .values_list("class_group_id", "grade")
+        .distinct()
+    ):
+        low, high = class_grades.get(class_id, [grade, grade])
+        class_grades[class_id] = [min(low, grade), max(high, grade)]
+    in_district = {"pupil__school__district": district}
+    required = _grouped(
+        Pupil.required_activities.through.objects.filter(**in_district).values_list(
+            "pupil_id", "activity__code"
+        )
+    )
+    pupils = list(
+        Pupil.objects.filter(school__district=district)
+        .order_by("school__code", "pupil_number")
+        .values_list(
+            "pk", "school__code", "pupil_number", "given_name", "surname_prefix", "surname",
+            "birth_date", "grade", "class_group__name", "family__code",
+        )
+    )  # fmt: skip
+    return {
+        "categories": [
+            {"code": c.code, "name": c.name, "colour": c.colour}
+            for c in Category.objects.filter(district=district).order_by("code")
+        ],
+        "sites": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "kind": SITE_KIND_WORDS[s.kind],
+                "address": s.address,
+                "postcode": s.postcode,
+                "city": s.city,
+            }
+            for s in sites
+        ],  # fmt: skip
+        "windows": _spans(
+            ({"site": code}, day, start, end)
+            for code, day, start, end in SiteWindow.objects.filter(
+                site__district=district
+            ).values_list("site__code", "weekday", "start", "end")
+        ),
+        "travel": [
+            {"from": site_codes[a], "to": site_codes[b], "minutes": minutes}
+            for a, b, minutes in TravelTime.objects.filter(district=district)
+            .order_by("site_a__code", "site_b__code")
+            .values_list("site_a_id", "site_b_id", "minutes")
+        ],
+        "organisations": [
+            {"name": name, "kind": kind}
+            for name, kind in Organisation.objects.filter(district=district)
+            .order_by("name")
+            .values_list("name", "kind")
+        ],
+        "rooms": [
+            {"site": site, "name": name, "kinds": _joined(room_kinds[pk]), "capacity": capacity}
+            for pk, site, name, capacity in rooms
+        ],
+        "room_availability": _spans(
+            ({"site": site, "room": name}, day, start, end)
+            for site, name, day, start, end in RoomAvailability.objects.filter(
+                room__site__district=district
+            ).values_list("room__site__code", "room__name", "weekday", "start", "end")
+        ),
+        "coaches": [
+            {
+                "code": code,
+                "email": email,
+                "given_name": given,
+                "surname": surname,
+                "organisation": organisation,
+                "skills": _joined(coach_skills[pk]),
+                "max_day": per_day,
+                "max_week": per_week,
+                "phone": phone,
+                "sites": _joined(coach_sites[pk]),
+            }
+            for pk, code, email, given, surname, organisation, phone, per_day, per_week in coaches
+        ],  # fmt: skip
+        "coach_availability": _spans(
+            ({"coach": code}, day, start, end)
+            for code, day, start, end in CoachAvailability.objects.filter(
+                **in_coach_district
+            ).values_list("coach__code", "weekday", "start", "end")
+        ),
+        "activities": [
+            {
+                "code": a.code,
+                "name": a.name,
+                "category": a.category.code,
+                "minutes": a.minutes,
+                "min_group": a.min_group,
+                "max_group": a.max_group,
+                "grades": _grade_text(a.grade_min, a.grade_max),
+                "room_kinds": _joined(activity_kinds[a.pk]),
+                "skill": a.skill.code,
+                "coaches_needed": a.coaches_needed,
+                "max_per_week": a.max_per_week,
+            }
+            for a in Activity.objects.filter(district=district)
+            .select_related("category", "skill")
+            .order_by("code")
+        ],  # fmt: skip
+        "programmes": [
+            {
+                "code": p.code,
+                "name": p.name,
+                "grades": _grade_text(p.grade_min, p.grade_max),
+                "total_minutes": p.total_minutes,
+                "max_day": p.max_minutes_per_day,
+                "preferred_day": p.preferred_minutes_per_day,
+            }
+            for p in Programme.objects.filter(district=district).order_by("grade_min", "code")
+        ],  # fmt: skip
+        "programme_minimums": [
+            {"programme": programme, "category": category, "minutes": minutes}
+            for programme, category, minutes in ProgrammeCategoryMinimum.objects.filter(
+                programme__district=district
+            )
+            .order_by("programme__code", "category__code")
+            .values_list("programme__code", "category__code", "minutes")
+        ],
+        "classes": [
+            {
+                "site": site,
+                "name": name,
+                "grades": "/".join(str(g) for g in dict.fromkeys(class_grades[pk]))
+                if pk in class_grades
+                else None,
+            }
+            for pk, site, name in ClassGroup.objects.filter(site__district=district)
+            .order_by("site__code", "name")
+            .values_list("pk", "site__code", "name")
+        ],  # fmt: skip
+        "pupils": [
+            {
+                "site": site,
+                "pupil_number": number,
+                "given_name": given,
+                "surname_prefix": prefix,
+                "surname": surname,
+                "birth_date": f"{birth:%d-%m-%Y}" if birth else None,
+                "grade": grade,
+                "class": class_name,
+                "family": family,
+                "required": _joined(required[pk]),
+            }
+            for pk, site, number, given, prefix, surname, birth, grade, class_name, family in pupils
+        ],  # fmt: skip
+        "preferences": [
+            {
+                "site": site,
+                "pupil_number": number,
+                "category": category,
+                "rank": rank,
+                "activity": activity,
+            }
+            for site, number, category, rank, activity in PupilPreference.objects.filter(
+                **in_district
+            )
+            .order_by("pupil__school__code", "pupil__pupil_number", "category__code", "rank")
+            .values_list(
+                "pupil__school__code",
+                "pupil__pupil_number",
+                "category__code",
+                "rank",
+                "activity__code",
+            )
+        ],  # fmt: skip
+        "pupil_unavailability": _spans(
+            ({"site": site, "pupil_number": number}, day, start, end)
+            for site, number, day, start, end in PupilUnavailability.objects.filter(
+                **in_district
+            ).values_list("pupil__school__code", "pupil__pupil_number", "weekday", "start", "end")
+        ),
+    }

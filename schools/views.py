@@ -1,5 +1,8 @@
 """The coordinator's import pages: choose files -> preview (dry run) -> confirm -> done.
 
+Beside them, two downloads: the empty district template and the district's own
+master data in that layout (an export to edit and import again).
+
 Thin views: they check access, call ``roster_import`` and render. Staff see
 every district; a coordinator only their own; anyone else gets 404, so the
 pages do not reveal which districts exist.
@@ -7,11 +10,14 @@ pages do not reveal which districts exist.
 
 from __future__ import annotations
 
+import datetime
+import tempfile
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,8 +25,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from schools.importing.services import roster_import
 from schools.importing.uploads import uploads_discard, uploads_get, uploads_store
-from schools.importing.workbooks import template_workbook
+from schools.importing.workbooks import district_workbook, template_workbook
 from schools.models import Category, District, Membership
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def import_districts(user):
@@ -136,7 +144,23 @@ def roster_template(request: HttpRequest, code: str) -> HttpResponse:
     )
     response = HttpResponse(
         template_workbook(categories=categories),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )
     response["Content-Disposition"] = f'attachment; filename="sjabloon-{district.code}.xlsx"'
     return response
+
+
+@login_required
+def roster_export(request: HttpRequest, code: str) -> FileResponse:
+    """The district's master data as a workbook in the template's layout; importing it changes nothing."""
+    district = get_object_or_404(import_districts(request.user), code=code)
+    # A spooled file: a large district goes to disk rather than staying in memory.
+    handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+    district_workbook(district=district, target=handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"rooster-{district.code}-{datetime.date.today():%Y-%m-%d}.xlsx",
+        content_type=XLSX,
+    )

@@ -29,7 +29,7 @@ from solver.checker import CheckReport, check
 from solver.construct import Builder, Construction, construct, retime_school
 from solver.instance import Instance, InstanceError, load_instance
 from solver.ledger import Booking, Ledger
-from solver.repair import open_sessions_for_short, seat_short_pupils
+from solver.repair import open_sessions_for_short, release_surplus, seat_short_pupils
 from solver.sectioning import section_cohort, section_greedy
 from solver.solution import Session, Solution, SolutionError, load_solution, save_solution
 
@@ -157,6 +157,7 @@ def solve(
         run.note("sectioning")
         bookings = _section(instance, construction, options, until=run.until(0.7))
     run.note("repairing")
+    release_surplus(instance, bookings, ledger)
     seat_short_pupils(instance, bookings, ledger, until=run.until(0.78))
     bookings += open_sessions_for_short(instance, bookings, ledger, builder, until=run.until(0.85))
     seat_short_pupils(instance, bookings, ledger, until=run.until(0.9))

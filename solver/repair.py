@@ -202,3 +202,41 @@ def _activities_by_need(instance: Instance, pupils: list[Pupil], shortfall: Shor
 
 def _any_category_short(programme, received) -> bool:
     return any(received[c] < m for c, m in programme.category_minutes.items())
+
+
+def release_surplus(instance: Instance, bookings: list[Booking], ledger: Ledger) -> int:
+    """Free minutes of pupils who have their total but miss a category's minimum.
+
+    Such a pupil leaves a session of a category it has more than enough of; its
+    deficit stays the same (the category shortfall still dominates), and the
+    freed minutes let repair seat it where it is short. Returns the releases.
+    """
+    shortfall = Shortfall(instance, bookings)
+    by_pupil: dict[str, list[Booking]] = defaultdict(list)
+    for booking in bookings:
+        for pupil_id in booking.pupils:
+            by_pupil[pupil_id].append(booking)
+    released = 0
+    for pupil in instance.pupils:
+        programme = instance.programme_of(pupil)
+        received = shortfall.received[pupil.id]
+        short = sum(max(0, m - received[c]) for c, m in programme.category_minutes.items())
+        if short == 0 or sum(received.values()) + short <= programme.total_minutes:
+            continue
+        for booking in sorted(by_pupil[pupil.id], key=lambda b: -b.minutes):
+            category = booking.activity.category
+            spare = received[category] - programme.category_minutes.get(category, 0)
+            if (
+                booking.pinned
+                or booking.minutes > short
+                or spare < booking.minutes
+                or len(booking.pupils) <= booking.activity.min_group
+                or booking.activity.id in pupil.required
+            ):
+                continue
+            booking.pupils.remove(pupil.id)
+            ledger.pupil_unbook(pupil.id, booking)
+            received[category] -= booking.minutes
+            released += 1
+            break
+    return released

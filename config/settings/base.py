@@ -113,8 +113,13 @@ SCHEDULES_STALE_AFTER_SECONDS = int(env("SCHEDULES_STALE_AFTER_SECONDS", "30"))
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+# Username or e-mail address; failed sign-ins are throttled per username and address.
+AUTHENTICATION_BACKENDS = ["schedules.auth.EmailOrUsernameBackend"]
+LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
+LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -184,6 +189,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"level": "INFO", "handlers": ["console"]},
 }
+
+# TIMETABLES (issue 6)
+# ------------------------------------------------------------------------------
+# The school year a coach's calendar repeats in (ISO dates; empty: the running
+# Dutch school year, 1 September to 15 July) and the PDF font (DejaVuSans.ttf;
+# empty: the system's, package fonts-dejavu-core).
+SCHOOL_YEAR_START = env("SCHOOL_YEAR_START", "")
+SCHOOL_YEAR_END = env("SCHOOL_YEAR_END", "")
+SCHEDULES_PDF_FONT = env("SCHEDULES_PDF_FONT", "")
 
 # ROSTER IMPORT (schools.importing; added with issue 4)
 # ------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""Writing roster workbooks with XlsxWriter: the district template and the demo districts.
+"""Writing roster workbooks with XlsxWriter: the template, the demo districts, a district's export.
 
 Written by XlsxWriter and read by openpyxl: two programs, so the reader is
 tested against files it did not write itself. The demo's workbooks come from
 the generator's instance JSON and the seeded names of :mod:`schools.names`,
-named the way ``district_load_from_instance`` names them.
+named the way ``district_load_from_instance`` names them. A district's export
+(``district_workbook``) writes the database's rows in the same layout, so
+exporting and importing again changes nothing.
 """
 
 from __future__ import annotations
@@ -18,19 +20,11 @@ import xlsxwriter
 from django.utils.text import slugify
 
 from schools.importing.kinds import KINDS, KINDS_BY_KEY, Kind
-from schools.models import GRADE_MAX, GRADE_MIN, Weekday
+from schools.models import GRADE_MAX, GRADE_MIN, District, Weekday
 from schools.names import NameMaker, ascii_slug, school_year_start
+from schools.selectors import DUTCH_DAYS, district_rosters_build
 from schools.services import PUPIL_NUMBER_START, _humanise, _unique_names
 
-DUTCH_DAYS = {
-    "mon": "ma",
-    "tue": "di",
-    "wed": "wo",
-    "thu": "do",
-    "fri": "vr",
-    "sat": "za",
-    "sun": "zo",
-}
 DEFAULT_CATEGORIES = ["sport", "cultuur", "huiswerk", "taal", "rekenen", "loopbaan"]
 
 
@@ -47,7 +41,11 @@ class _Writer:
     """One workbook: a sheet per kind, bold Dutch headers, a hidden sheet with the dropdown lists."""
 
     def __init__(self, target, categories: list[str], title: str | None = None):
-        self.book = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
+        # Cells are data: "=..." is no formula and "http://..." no link (a name may start so).
+        self.book = xlsxwriter.Workbook(target, {
+            "constant_memory": True, "in_memory": False,
+            "strings_to_formulas": False, "strings_to_urls": False,
+        })  # fmt: skip
         self.bold = self.book.add_format({"bold": True, "bg_color": "#dde7f0"})
         self.title_format = self.book.add_format({"bold": True, "font_size": 14})
         self.title = title
@@ -55,6 +53,7 @@ class _Writer:
         self.list_ranges: dict[str, str] = {}
 
     def sheet(self, kind: Kind, rows, *, validate: bool = False) -> None:
+        """Writes ``rows``, each a list of cells in the order of ``kind.columns``."""
         sheet = self.book.add_worksheet(kind.sheet[:31])
         first = 0
         if self.title:  # a title row above the header, as people make them
@@ -73,7 +72,7 @@ class _Writer:
             for col, column in enumerate(kind.columns):
                 if column.choices:
                     sheet.data_validation(
-                        first + 1, col, first + 1000, col,
+                        first + 1, col, first + max(1000, count + 200), col,
                         {"validate": "list", "source": self.list_ranges[column.choices],
                          "ignore_blank": True, "error_type": "warning"},
                     )  # fmt: skip
@@ -109,6 +108,34 @@ def template_workbook(*, categories: list[str] | None = None) -> bytes:
     writer.book.worksheets()[0].activate()
     writer.close()
     return buffer.getvalue()
+
+
+def _cells(kind: Kind, record: dict[str, Any]) -> list:
+    """A record ``{column name: cell}`` as a row in the order of ``kind.columns``."""
+    unknown = set(record) - set(kind.columns_by_name)
+    if unknown:
+        raise KeyError(f"{kind.key} has no column {', '.join(sorted(unknown))}")
+    return [record.get(column.name) for column in kind.columns]
+
+
+def district_workbook(*, district: District, target) -> None:
+    """Writes the master data of ``district`` as a district workbook (a path or a binary file).
+
+    The template's layout: a sheet per kind with its Dutch headers (under a
+    title row naming the district) and the dropdowns, from the rows of
+    ``district_rosters_build``; importing it into the same district changes nothing.
+    """
+    rosters = district_rosters_build(district=district)
+    writer = _Writer(
+        str(target) if isinstance(target, str | Path) else target,
+        [row["code"] for row in rosters["categories"]],
+        title=district.name,
+    )
+    writer.list_sheet()
+    for kind in KINDS:
+        writer.sheet(kind, (_cells(kind, record) for record in rosters[kind.key]), validate=True)
+    writer.book.worksheets()[1].activate()
+    writer.close()
 
 
 def demo_workbook(

@@ -170,3 +170,40 @@ def start_worker(file_database, tmp_path) -> Iterator[Callable[[], Worker]]:
     yield start
     for worker in workers:
         worker.stop()
+
+
+# ---------------------------------------------------------------------------
+# A solved and published district with people linked to it (issue 6)
+# ---------------------------------------------------------------------------
+
+_SOLVED: dict[str, object] = {}
+
+
+@pytest.fixture
+def cached_solve(monkeypatch):
+    """The real solver, solving each distinct instance once per test session."""
+    import schedules.services
+    from solver.engine import solve
+
+    def solve_once(instance, **options):
+        key = json.dumps(instance.to_dict(), sort_keys=True)
+        if key not in _SOLVED:
+            _SOLVED[key] = solve(instance, time_limit=5, workers=options.get("workers", 2))
+        return _SOLVED[key]
+
+    monkeypatch.setattr(schedules.services, "solve", solve_once)
+
+
+def publish_solved(district):
+    """Solves the district through the services and publishes the version."""
+    from schedules.services import schedule_version_publish, solve_run_create, solve_run_execute
+
+    run = solve_run_create(district=district, user=None, time_limit=5)
+    run = solve_run_execute(run_id=run.pk)
+    assert run.status == "succeeded", run.error
+    return schedule_version_publish(version=run.version, user=None)
+
+
+@pytest.fixture
+def published(district, cached_solve):
+    return publish_solved(district)

@@ -1,0 +1,274 @@
+"""Timetables for people: roles and scoping, the coach's week and session page, the calendar feed.
+
+Built on the spec's example district, solved for real and published; a second
+district ("other") and a second school stand in for other tenants.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+from icalendar import Calendar
+
+from schedules.models import CalendarToken, Session, SessionPupil
+from schools.models import ClassGroup, Coach, Membership, Pupil, Room, Site
+from tests.factories import UserFactory
+from tests.schedules.conftest import load_district, publish_solved
+
+pytestmark = pytest.mark.django_db
+
+
+def coach_user(coach: Coach):
+    user = UserFactory(username=f"coach-{coach.code.lower()}-{coach.district.code}")
+    coach.user = user
+    coach.save(update_fields=["user"])
+    Membership.objects.create(user=user, district=coach.district, role=Membership.Role.COACH)
+    return user
+
+
+def principal_of(site: Site, username: str):
+    user = UserFactory(username=username)
+    Membership.objects.create(
+        user=user, district=site.district, site=site, role=Membership.Role.PRINCIPAL
+    )
+    return user
+
+
+def school_of(district) -> Site:
+    return Site.objects.get(district=district, kind=Site.Kind.SCHOOL, code="S1")
+
+
+@pytest.fixture
+def other(example_instance, cached_solve, published):
+    """Another district, also solved and published."""
+    district = load_district(example_instance, "other")
+    publish_solved(district)
+    return district
+
+
+@pytest.fixture
+def second_school(district):
+    """A second school of the same district, with one class and one pupil and no sessions."""
+    site = Site.objects.create(district=district, code="S2", name="OBS De Ster")
+    group = ClassGroup.objects.create(site=site, name="7A")
+    Pupil.objects.create(
+        class_group=group, grade=7, pupil_number="900", given_name="Zoë", surname="Bakker"
+    )
+    return site
+
+
+def busy_coach(version) -> Coach:
+    """A coach who leads at least one session of the version."""
+    return Coach.objects.filter(
+        pk__in=Session.coaches.through.objects.filter(session__version=version).values("coach_id")
+    ).order_by("code")[0]
+
+
+def every_url_of(district, version):
+    """Every people's page and download of one district, for the permission matrix."""
+    site = school_of(district)
+    group = ClassGroup.objects.filter(site=site).first()
+    pupil = Pupil.objects.filter(school=site).first()
+    room = Room.objects.filter(site=site).first()
+    coach = busy_coach(version)
+    session = Session.objects.filter(version=version).first()
+    return {
+        "school": reverse("schedules:school_overview", args=[site.pk]),
+        "school_pdf": reverse("schedules:school_pdf", args=[site.pk]),
+        "pupils_pdf": reverse("schedules:school_pupils_pdf", args=[site.pk]),
+        "class_pdf": reverse("schedules:class_pdf", args=[site.pk, group.pk]),
+        "class_pupils_pdf": reverse("schedules:class_pupils_pdf", args=[site.pk, group.pk]),
+        "pupil_pdf": reverse("schedules:pupil_pdf", args=[site.pk, pupil.pk]),
+        "room_pdf": reverse("schedules:room_pdf", args=[site.pk, room.pk]),
+        "coach_pdf": reverse("schedules:coach_pdf", args=[site.pk, coach.pk]),
+        "session": reverse("schedules:session_detail", args=[session.pk]),
+        "dashboard": reverse("schedules:district_dashboard", args=[district.code]),
+        "excel": reverse("schedules:district_excel", args=[district.code]),
+    }
+
+
+SCHOOL_PAGES = {
+    "school",
+    "school_pdf",
+    "pupils_pdf",
+    "class_pdf",
+    "class_pupils_pdf",
+    "pupil_pdf",
+    "room_pdf",
+    "coach_pdf",
+    "session",
+}
+
+
+def test_permission_matrix(client, district, published, other, second_school, coordinator):
+    """Each role × each page and download × own and other tenant: 200 or 404."""
+    own = every_url_of(district, published)
+    foreign = every_url_of(other, other.schedule_versions.get(status="published"))
+    principal = principal_of(school_of(district), "principal")
+    stranger_principal = principal_of(second_school, "principal-s2")
+    coach = busy_coach(published)
+    coach_account = coach_user(coach)
+    first_session = Session.objects.filter(version=published).first()
+    coach_leads_it = first_session.coaches.filter(pk=coach.pk).exists()
+    expected = {
+        coordinator: set(own),
+        principal: SCHOOL_PAGES,
+        stranger_principal: set(),
+        coach_account: {"session"} if coach_leads_it else set(),
+    }
+    for user, allowed in expected.items():
+        client.force_login(user)
+        for name, url in own.items():
+            status = client.get(url).status_code
+            assert status == (200 if name in allowed else 404), (user.username, name, status)
+        for name, url in foreign.items():
+            assert client.get(url).status_code == 404, (user.username, "other", name, url)
+    # The coach's own session page opens; the week page 404s for non-coaches.
+    mine = Session.objects.filter(version=published, coaches=coach).first()
+    client.force_login(coach_account)
+    assert client.get(reverse("schedules:session_detail", args=[mine.pk])).status_code == 200
+    for user in (coordinator, principal):
+        client.force_login(user)
+        assert client.get(reverse("schedules:coach_week")).status_code == 404
+    client.logout()
+    for url in own.values():
+        assert client.get(url).status_code == 302  # to the sign-in page
+
+
+def test_the_coach_sees_only_their_own_sessions(client, district, published, other):
+    coach = busy_coach(published)
+    user = coach_user(coach)
+    client.force_login(user)
+    page = client.get(reverse("schedules:coach_week"))
+    assert page.status_code == 200
+    shown = {s.pk for day in page.context["days"] for s in day["sessions"]}
+    assert shown == set(
+        Session.objects.filter(version=published, coaches=coach).values_list("pk", flat=True)
+    )
+    html = page.content.decode()
+    for session in Session.objects.filter(version=published).exclude(coaches=coach):
+        assert reverse("schedules:session_detail", args=[session.pk]) not in html
+    for session in Session.objects.filter(version=published).exclude(coaches=coach):
+        assert (
+            client.get(reverse("schedules:session_detail", args=[session.pk])).status_code == 404
+        )
+
+
+def test_the_session_page_lists_its_pupils(client, district, published):
+    coach = busy_coach(published)
+    session = Session.objects.filter(version=published, coaches=coach).first()
+    Pupil.objects.filter(
+        pk=SessionPupil.objects.filter(session=session).values("pupil_id")[:1]
+    ).update(given_name="Şeyma", surname="Çelik")
+    client.force_login(coach_user(coach))
+    html = client.get(reverse("schedules:session_detail", args=[session.pk])).content.decode()
+    assert "Şeyma Çelik" in html
+    for link in SessionPupil.objects.filter(session=session).select_related("pupil"):
+        assert link.pupil.full_name in html
+    assert session.activity.name in html and session.room.name in html
+
+
+def test_a_principal_sees_only_their_own_pupils_in_a_shared_session(
+    client, district, published, second_school
+):
+    """A session at a shared venue may hold pupils of two schools; each principal sees theirs."""
+    session = Session.objects.filter(version=published).first()
+    stranger = Pupil.objects.get(school=second_school)
+    SessionPupil.objects.create(session=session, pupil=stranger)
+    client.force_login(principal_of(school_of(district), "principal"))
+    html = client.get(reverse("schedules:session_detail", args=[session.pk])).content.decode()
+    assert stranger.full_name not in html
+    client.force_login(principal_of(second_school, "principal-s2"))
+    html = client.get(reverse("schedules:session_detail", args=[session.pk])).content.decode()
+    assert stranger.full_name in html
+    own = SessionPupil.objects.filter(session=session).exclude(pupil=stranger).first()
+    assert own.pupil.full_name not in html
+
+
+def test_calendar_feed_has_weekly_events_with_location(client, district, published, settings):
+    settings.SCHOOL_YEAR_START = "2026-08-31"
+    settings.SCHOOL_YEAR_END = "2027-07-16"
+    coach = busy_coach(published)
+    client.force_login(coach_user(coach))
+    client.post(reverse("schedules:calendar_renew"))
+    token = CalendarToken.objects.get(coach=coach).token
+    client.logout()  # the feed needs no session: calendar apps have none
+    response = client.get(reverse("schedules:calendar_feed", args=[token]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = list(calendar.walk("VEVENT"))
+    sessions = list(Session.objects.filter(version=published, coaches=coach))
+    assert len(events) == len(sessions) > 0
+    days = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4}
+    for event in events:
+        rule = event["RRULE"]
+        assert rule["FREQ"] == ["WEEKLY"]
+        assert rule["UNTIL"][0].date() <= datetime.date(2027, 7, 17)
+        assert str(event["LOCATION"])
+        start = event.decoded("DTSTART")
+        assert start.date() >= datetime.date(2026, 8, 31)
+        assert str(start.tzinfo) == "Europe/Amsterdam"
+    starts = sorted((e.decoded("DTSTART").weekday(), e.decoded("DTSTART").time()) for e in events)
+    assert starts == sorted((days[s.day], s.start) for s in sessions)
+    for session in sessions:
+        assert any(session.room.name in str(e["LOCATION"]) for e in events)
+
+
+def test_renewing_the_token_revokes_the_old_address(client, district, published):
+    coach = busy_coach(published)
+    client.force_login(coach_user(coach))
+    client.post(reverse("schedules:calendar_renew"))
+    old = CalendarToken.objects.get(coach=coach).token
+    page = client.get(reverse("schedules:coach_week")).content.decode()
+    assert old in page
+    client.post(reverse("schedules:calendar_renew"))
+    new = CalendarToken.objects.get(coach=coach).token
+    assert new != old
+    assert client.get(reverse("schedules:calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("schedules:calendar_feed", args=[new])).status_code == 200
+    assert client.get(reverse("schedules:calendar_feed", args=["guess"])).status_code == 404
+
+
+def test_home_sends_each_role_to_their_page(client, district, published, coordinator):
+    client.force_login(coordinator)
+    assert client.get("/")["Location"] == reverse(
+        "schedules:district_dashboard", args=[district.code]
+    )
+    client.force_login(principal_of(school_of(district), "principal"))
+    assert client.get("/")["Location"] == reverse(
+        "schedules:school_overview", args=[school_of(district).pk]
+    )
+    client.force_login(coach_user(busy_coach(published)))
+    assert client.get("/")["Location"] == reverse("schedules:coach_week")
+
+
+def test_sign_in_with_e_mail_and_throttling(client, district, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    cache.clear()
+    UserFactory(username="jiri", email="Jiri@example.org")
+    url = reverse("login")
+    response = client.post(url, {"username": "jiri@example.org", "password": "secret-pass-123"})
+    assert response.status_code == 302
+    client.logout()
+    for _attempt in range(3):
+        response = client.post(url, {"username": "jiri", "password": "wrong"})
+        assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
+    # Now even the right password is refused for a while.
+    response = client.post(url, {"username": "jiri", "password": "secret-pass-123"})
+    assert response.status_code == 200
+    assert "Too many failed attempts" in response.content.decode()
+    cache.clear()
+    response = client.post(url, {"username": "jiri", "password": "secret-pass-123"})
+    assert response.status_code == 302
+
+
+def test_password_reset_sends_an_e_mail(client, district):
+    UserFactory(username="zoe", email="zoe@example.org")
+    response = client.post(reverse("password_reset"), {"email": "zoe@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and "zoe" in mail.outbox[0].body
