@@ -110,7 +110,9 @@ def published_workbook(*, version: ScheduleVersion) -> bytes:
 
     for site in Site.objects.filter(district_id=version.district_id, kind=Site.Kind.SCHOOL):
         rows = [
-            school_row(s) for s in sessions if s.room.site_id == site.pk or site.pk in schools_of[s.pk]
+            school_row(s)
+            for s in sessions
+            if s.room.site_id == site.pk or site.pk in schools_of[s.pk]
         ]
         sheet = workbook.create_sheet(_sheet_title(site.name, taken))
         _write_table(sheet, school_header, rows)

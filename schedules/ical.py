@@ -79,13 +79,17 @@ def coach_calendar(*, coach: Coach, sessions: list[Session], host: str = "") -> 
         site = session.room.site
         address = site_address(site)
         event = Event()
-        event.add("uid", f"session-{session.pk}-v{session.version_id}@{host or 'verlengde-schooldag'}")
+        event.add(
+            "uid", f"session-{session.pk}-v{session.version_id}@{host or 'verlengde-schooldag'}"
+        )
         event.add("dtstamp", stamp)
         event.add("summary", f"{session.activity.name} – {site.name}")
         event.add("dtstart", datetime.datetime.combine(day, session.start, tzinfo=zone))
         event.add("dtend", datetime.datetime.combine(day, session.end, tzinfo=zone))
         event.add("rrule", vRecur(freq="weekly", until=until))
-        event.add("location", ", ".join(part for part in (session.room.name, site.name, address) if part))
+        event.add(
+            "location", ", ".join(part for part in (session.room.name, site.name, address) if part)
+        )
         event.add(
             "description",
             "\n".join(

@@ -65,9 +65,7 @@ def pupil_counts(sessions: list[Session]) -> dict[int, int]:
     return counts
 
 
-def sessions_per_pupil(
-    *, pupils: list[Pupil], sessions: list[Session]
-) -> dict[int, list[Session]]:
+def sessions_per_pupil(*, pupils: list[Pupil], sessions: list[Session]) -> dict[int, list[Session]]:
     """Each pupil's sessions (among ``sessions``), in day and time order."""
     by_pk = {s.pk: s for s in sessions}
     result: dict[int, list[Session]] = {p.pk: [] for p in pupils}

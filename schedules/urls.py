@@ -32,17 +32,13 @@ urlpatterns = [
         views_people.pupil_pdf,
         name="pupil_pdf",
     ),
-    path(
-        "school/<int:site_id>/rooms/<int:room_id>.pdf", views_people.room_pdf, name="room_pdf"
-    ),
+    path("school/<int:site_id>/rooms/<int:room_id>.pdf", views_people.room_pdf, name="room_pdf"),
     path(
         "school/<int:site_id>/coaches/<int:coach_id>.pdf",
         views_people.coach_pdf,
         name="coach_pdf",
     ),
-    path(
-        "<slug:code>/dashboard/", views_people.district_dashboard, name="district_dashboard"
-    ),
+    path("<slug:code>/dashboard/", views_people.district_dashboard, name="district_dashboard"),
     path("<slug:code>/published.xlsx", views_people.district_excel, name="district_excel"),
     # The coordinator's solve and publish pages (issue 5).
     path("<slug:code>/", views.district_runs, name="district_runs"),

@@ -29,7 +29,9 @@ def _file(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
 
 
 def _pdf(content: bytes, name: str) -> HttpResponse:
-    return _file(content, filename=f"{slugify(name) or 'rooster'}.pdf", content_type="application/pdf")
+    return _file(
+        content, filename=f"{slugify(name) or 'rooster'}.pdf", content_type="application/pdf"
+    )
 
 
 @login_required
@@ -37,11 +39,11 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """Sends each user to their own start page."""
     viewer = access.viewer_of(request.user)
-    districts = list(viewer.districts()[:2]) if viewer.is_coordinator else []
-    if len(districts) == 1 and not viewer.staff:
-        return redirect("schedules:district_dashboard", code=districts[0].code)
     if viewer.staff:
         return redirect("admin:index")
+    district = viewer.districts().order_by("name").first() if viewer.is_coordinator else None
+    if district is not None:
+        return redirect("schedules:district_dashboard", code=district.code)
     if viewer.principal_sites:
         return redirect("schedules:school_overview", site_id=min(viewer.principal_sites))
     if viewer.coach is not None:

@@ -5,24 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schedules', '0001_initial'),
-        ('schools', '0001_initial'),
+        ("schedules", "0001_initial"),
+        ("schools", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarToken',
+            name="CalendarToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True, verbose_name='token')),
-                ('created_at', models.DateTimeField(auto_now=True, verbose_name='created')),
-                ('coach', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_token', to='schools.coach', verbose_name='coach')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True, verbose_name="token")),
+                ("created_at", models.DateTimeField(auto_now=True, verbose_name="created")),
+                (
+                    "coach",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_token",
+                        to="schools.coach",
+                        verbose_name="coach",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar token',
-                'verbose_name_plural': 'calendar tokens',
+                "verbose_name": "calendar token",
+                "verbose_name_plural": "calendar tokens",
             },
         ),
     ]

@@ -11,7 +11,9 @@ import pytest
 from django.core.management import call_command
 
 from schools.importing.services import roster_import
+from schools.importing.workbooks import district_workbook
 from schools.selectors import district_instance_build
+from schools.services import district_load_from_instance
 from tests.conftest import REPO
 from tests.factories import DistrictFactory
 
@@ -59,3 +61,15 @@ def test_demo_workbook_imports_to_the_same_instance(instance, tmp_path):
 
     again = roster_import(files=[workbook], district=district, dry_run=False)
     assert all(c.new == c.updated == c.invalid == c.removed == 0 for c in again.counts.values())
+
+
+def test_a_generated_district_exported_and_imported_again_is_unchanged(instance, tmp_path):
+    district = district_load_from_instance(instance=instance, code="klein", name="Klein", seed=2)
+    path = tmp_path / "export.xlsx"
+    district_workbook(district=district, target=path)
+    expected = district_instance_build(district=district)
+    report = roster_import(files=[path], district=district, dry_run=False)
+    assert report.ok, [str(p) for p in report.problems][:5]
+    assert all(c.new == c.updated == c.invalid == c.removed == 0 for c in report.counts.values())
+    assert report.counts["pupils"].unchanged == len(instance["pupils"])
+    assert district_instance_build(district=district) == expected
