@@ -13,21 +13,22 @@ mkdir -p var
 # Generates zuid and klein, writes each as a workbook and imports it (unless present); prints the demo logins.
 "$PY" manage.py load_demo
 
-# Solve and publish each small demo district once (skipped when a version is
-# published), in this process, before the worker starts. Large ones (zuid) are
-# queued for the worker instead, so the server is up at once: watch the run and
-# publish the draft at /schedules/zuid/. DEMO_SOLVE_WAIT="klein zuid" solves both here.
-DEMO_TIME_LIMIT="${DEMO_TIME_LIMIT:-30}"
-DEMO_SOLVE_WAIT="${DEMO_SOLVE_WAIT:-klein}"
-for code in zuid klein; do
+# Solve and publish each demo district once (skipped when a version is
+# published), in this process, before the worker starts, so the pages show a
+# published schedule. DEMO_SOLVE_WAIT="klein" solves only klein here and queues
+# zuid for the worker instead (publish its draft at /schedules/zuid/).
+DEMO_SOLVE_WAIT="${DEMO_SOLVE_WAIT:-klein zuid}"
+for spec in klein:30 zuid:60; do
+    code="${spec%%:*}"
+    limit="${DEMO_TIME_LIMIT:-${spec##*:}}"
     if [[ " $DEMO_SOLVE_WAIT " == *" $code "* ]]; then
         "$PY" manage.py solve_district "$code" --wait --skip-if-published \
-            --time-limit "$DEMO_TIME_LIMIT" \
+            --time-limit "$limit" \
             && "$PY" manage.py publish_schedule "$code" --skip-if-published \
             || echo "Could not solve and publish $code; solve it at /schedules/$code/." >&2
     else
         "$PY" manage.py solve_district "$code" --skip-if-published --skip-if-pending \
-            --time-limit "$DEMO_TIME_LIMIT" \
+            --time-limit "$limit" \
             || echo "Could not queue a solve of $code; solve it at /schedules/$code/." >&2
     fi
 done

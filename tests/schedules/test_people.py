@@ -271,3 +271,11 @@ def test_password_reset_sends_an_e_mail(client, district):
     response = client.post(reverse("password_reset"), {"email": "zoe@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and "zoe" in mail.outbox[0].body
+
+
+def test_pages_speak_dutch_by_default_and_english_on_request(client, district, published):
+    client.force_login(coach_user(busy_coach(published)))
+    dutch = client.get(reverse("schedules:coach_week")).content.decode()
+    assert "Mijn week" in dutch and 'lang="nl"' in dutch
+    english = client.get(reverse("schedules:coach_week"), HTTP_ACCEPT_LANGUAGE="en").content
+    assert "My week" in english.decode() and "Mijn week" not in english.decode()

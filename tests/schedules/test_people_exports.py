@@ -52,6 +52,7 @@ def test_a_page_per_pupil_with_unicode_names(client, school, published, principa
     assert pdf_pages(content) == len(pupils)
     assert b"DejaVuSans" in content  # the Unicode font is embedded (as a subset)
     assert b"FontFile2" in content
+    assert b"Roosters van de leerlingen" in content  # in Dutch, to take home
 
     group = ClassGroup.objects.filter(site=school).first()
     response = client.get(reverse("schedules:class_pupils_pdf", args=[school.pk, group.pk]))
