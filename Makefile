@@ -23,6 +23,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 test: install lint
+	scripts/install-browser.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # Migrates, loads and solves the demo districts, then serves the app with the

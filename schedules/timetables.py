@@ -31,12 +31,21 @@ from schools.models import (
 def sessions_listed(sessions: QuerySet[Session]) -> list[Session]:
     """The sessions with everything a timetable shows, in day and time order."""
     rows = list(
-        sessions.select_related("activity__category", "room__site", "version").prefetch_related(
-            "coaches"
-        )
+        sessions.select_related("activity__category", "room__site").prefetch_related("coaches")
     )
     rows.sort(key=lambda s: (WEEKDAY_ORDER.get(s.day, 9), s.start, s.room.name, s.pk))
     return rows
+
+
+def published_version_light(*, district_id: int) -> ScheduleVersion | None:
+    """The published version without its large JSON fields (report, solution), for headers."""
+    return (
+        ScheduleVersion.objects.filter(
+            district_id=district_id, status=ScheduleVersion.Status.PUBLISHED
+        )
+        .defer("report", "solution", "penalty_terms")
+        .first()
+    )
 
 
 def site_address(site: Site) -> str:

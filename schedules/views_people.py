@@ -39,11 +39,11 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """Sends each user to their own start page."""
     viewer = access.viewer_of(request.user)
+    if viewer.coordinator_districts:
+        district = District.objects.filter(pk__in=viewer.coordinator_districts).order_by("name")
+        return redirect("schedules:district_dashboard", code=district.first().code)
     if viewer.staff:
         return redirect("admin:index")
-    district = viewer.districts().order_by("name").first() if viewer.is_coordinator else None
-    if district is not None:
-        return redirect("schedules:district_dashboard", code=district.code)
     if viewer.principal_sites:
         return redirect("schedules:school_overview", site_id=min(viewer.principal_sites))
     if viewer.coach is not None:
@@ -83,7 +83,7 @@ def coach_week(request: HttpRequest) -> HttpResponse:
         "schedules/coach_week.html",
         {
             "coach": coach,
-            "published": selectors.schedule_version_published(district=coach.district),
+            "published": timetables.published_version_light(district_id=coach.district_id),
             "days": [d for d in timetables.week_days(coach.district, sessions) if d["sessions"]],
             "session_count": len(sessions),
             "feed_url": feed_url,
@@ -127,9 +127,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = access.viewer_of(request.user)
     session = get_object_or_404(
-        access.sessions_visible(viewer=viewer).select_related(
-            "activity__category", "room__site", "version__district"
-        ),
+        access.sessions_visible(viewer=viewer)
+        .select_related("activity__category", "room__site", "version__district")
+        .defer("version__report", "version__solution", "version__penalty_terms"),
         pk=session_id,
     )
     pupils = access.pupils_visible_in_session(viewer=viewer, session=session).order_by(
@@ -159,7 +159,7 @@ def _school(request: HttpRequest, site_id: int):
 
 
 def _published(site) -> ScheduleVersion | None:
-    return selectors.schedule_version_published(district=site.district)
+    return timetables.published_version_light(district_id=site.district_id)
 
 
 @login_required
@@ -337,7 +337,7 @@ def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def district_excel(request: HttpRequest, code: str) -> HttpResponse:
     district = _district(request, code)
-    version = selectors.schedule_version_published(district=district)
+    version = timetables.published_version_light(district_id=district.pk)
     if version is None:
         raise Http404
     return _file(

@@ -7,6 +7,7 @@ district ("other") and a second school stand in for other tenants.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -266,11 +267,23 @@ def test_sign_in_with_e_mail_and_throttling(client, district, settings):
     assert response.status_code == 302
 
 
-def test_password_reset_sends_an_e_mail(client, district):
+def test_password_reset_by_e_mail(client, district):
     UserFactory(username="zoe", email="zoe@example.org")
     response = client.post(reverse("password_reset"), {"email": "zoe@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and "zoe" in mail.outbox[0].body
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-new-long-pass-42", "new_password2": "a-new-long-pass-42"},
+    )
+    assert done.status_code == 302
+    signed_in = client.post(
+        reverse("login"), {"username": "zoe@example.org", "password": "a-new-long-pass-42"}
+    )
+    assert signed_in.status_code == 302
 
 
 def test_pages_speak_dutch_by_default_and_english_on_request(client, district, published):
