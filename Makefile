@@ -13,6 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
+	scripts/apt-install.sh fonts-dejavu-core gettext
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 

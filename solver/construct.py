@@ -193,7 +193,9 @@ class Builder:
             score *= 0.05
         return score / (1 + times)
 
-    def try_block(self, plan: BlockPlan, day: str, start: int, candidates, wishes):
+    def try_block(
+        self, plan: BlockPlan, day: str, start: int, candidates, wishes, share: float = 1.0
+    ):
         """Parallel sessions at ``start`` that together seat the cohort, or None."""
         cohort = plan.cohort
         end = start + plan.minutes
@@ -249,7 +251,7 @@ class Builder:
             sessions.append(booking)
             seats += min(activity.max_group, booking.room.capacity)
             min_total += activity.min_group
-        if seats < need:
+        if seats < need * share:
             for booking in sessions:
                 self.ledger.unbook(booking)
             return None
@@ -302,7 +304,9 @@ class Builder:
 
         return sorted(all_starts, key=lambda s: (absent(s), waste(s), load(s), s))
 
-    def place(self, plan: BlockPlan, days: list[str], candidates, wishes) -> PlacedBlock | None:
+    def place(
+        self, plan: BlockPlan, days: list[str], candidates, wishes, share: float = 1.0
+    ) -> PlacedBlock | None:
         cohort = plan.cohort
         for day in days:
             limit = cohort.programme.max_minutes_per_day
@@ -313,7 +317,7 @@ class Builder:
                 # Overlap rules a start out; travel is checked per session's site.
                 if any(b < start + plan.minutes and start < e for b, e, _ in busy):
                     continue
-                sessions = self.try_block(plan, day, start, candidates, wishes)
+                sessions = self.try_block(plan, day, start, candidates, wishes, share)
                 if sessions is None:
                     continue
                 return self.commit(plan, day, start, sessions)
@@ -417,6 +421,26 @@ def construct(
             unplaced.append(plan)
         else:
             blocks.append(placed)
+    if not naive:
+        # Second pass: a block that seats most of its cohort beats no block; the
+        # pupils left over are seated elsewhere by repair.
+        waiting, unplaced = unplaced, []
+        for plan in waiting:
+            placed = None
+            if deadline is None or time.monotonic() < deadline:
+                cohort = plan.cohort
+                days = [d for d in instance.days if d in instance.site[cohort.school].window]
+                placed = builder.place(
+                    plan,
+                    days,
+                    candidates[(cohort.id, plan.category, plan.minutes)],
+                    wishes_by_cohort[cohort.id],
+                    share=0.6,
+                )
+            if placed is None:
+                unplaced.append(plan)
+            else:
+                blocks.append(placed)
     return Construction(
         cohorts=cohorts, blocks=blocks, unplaced=unplaced, ledger=ledger, candidates=candidates
     )
