@@ -435,7 +435,7 @@ def construct(
                     days,
                     candidates[(cohort.id, plan.category, plan.minutes)],
                     wishes_by_cohort[cohort.id],
-                    share=0.6,
+                    share=0.4,
                 )
             if placed is None:
                 unplaced.append(plan)

@@ -82,6 +82,7 @@ def seat_short_pupils(
             and t <= instance.max_pupil_travel_minutes
         ]
         while shortfall.deficit(pupil) > 0:
+            useful = _useful(instance, pupil, shortfall)
             best = None
             for site in reachable:
                 for booking in by_site[site]:
@@ -91,6 +92,8 @@ def seat_short_pupils(
                     if len(booking.pupils) >= capacity or pupil.id in booking.pupils:
                         continue
                     if not booking.activity.grades[0] <= pupil.grade <= booking.activity.grades[1]:
+                        continue
+                    if not useful(booking.activity):
                         continue
                     gain = shortfall.gain(pupil, booking)
                     if gain <= 0:
@@ -176,6 +179,24 @@ def open_sessions_for_short(
                 if progress:
                     break
     return opened
+
+
+def _useful(instance: Instance, pupil: Pupil, shortfall: Shortfall):
+    """A cheap test whether an activity could lower the pupil's deficit at all."""
+    programme = instance.programme_of(pupil)
+    received = shortfall.received[pupil.id]
+    short = {c for c, m in programme.category_minutes.items() if received[c] < m}
+    room = sum(received.values()) < programme.total_minutes
+    missing = {a for a in pupil.required if a not in shortfall.attended[pupil.id]}
+
+    def useful(activity) -> bool:
+        if activity.id in missing:
+            return True
+        if not room:
+            return False
+        return activity.category in short or not short
+
+    return useful
 
 
 def _activities_by_need(instance: Instance, pupils: list[Pupil], shortfall: Shortfall):
