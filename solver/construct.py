@@ -15,9 +15,17 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from solver.cohorts import BlockPlan, Cohort, block_plans, cohorts_build, spread_over_days
+from solver.cohorts import (
+    BlockPlan,
+    Cohort,
+    block_plans,
+    cohorts_build,
+    eligible_activities,
+    spread_over_days,
+)
 from solver.instance import Activity, Coach, Instance, Room
 from solver.ledger import Booking, Ledger
+from solver.timetable import BlockTask, SchoolTimetable
 
 
 @dataclass
@@ -258,7 +266,7 @@ class Builder:
         return sessions
 
     def _cohort_free(self, cohort: Cohort, day: str, start: int, end: int, site: str) -> bool:
-        return self.ledger._apart(start, end, site, self.cohort_busy[(cohort.id, day)])
+        return self.ledger.apart(start, end, site, self.cohort_busy[(cohort.id, day)])
 
     def starts(self, plan: BlockPlan, day: str) -> list[int]:
         """Grid starts inside the window, those that waste least of the cohort's day first.
@@ -353,8 +361,6 @@ def construct(
     plans: list[BlockPlan] = []
     candidates: dict[tuple[str, str, int], list[Activity]] = {}
     wishes_by_cohort: dict[str, dict[str, float]] = {}
-    from solver.cohorts import eligible_activities
-
     pressure = _pressure(instance, cohorts)
     for cohort in cohorts:
         offered = {
@@ -457,8 +463,6 @@ def retime_school(
     deterministic: bool,
 ) -> bool:
     """Re-place every block of one school with CP-SAT; True when coverage rose."""
-    from solver.timetable import SchoolTimetable
-
     ledger = construction.ledger
     # Blocks at a venue stay put: their walking time is modelled only coarsely.
     mine = [
@@ -519,8 +523,6 @@ def retime_school(
 
 
 def _task(construction: Construction, plan: BlockPlan, current: list[Booking]):
-    from solver.timetable import BlockTask
-
     cohort = plan.cohort
     candidates = construction.candidates.get((cohort.id, plan.category, plan.minutes), [])
     biggest = max((a.max_group for a in candidates), default=1)

@@ -27,6 +27,7 @@ from typing import Any
 
 from solver.checker import CheckReport, check
 from solver.construct import Builder, Construction, construct, retime_school
+from solver.improve import improve_schedule
 from solver.instance import Instance, InstanceError, load_instance
 from solver.ledger import Booking, Ledger
 from solver.repair import open_sessions_for_short, release_surplus, seat_short_pupils
@@ -165,7 +166,6 @@ def solve(
     report = run.report(solution, "constructed")
 
     if improve and not naive and run.remaining() > 1:
-        from solver.improve import improve_schedule
 
         def better(candidate: list[Booking], stage: str) -> None:
             nonlocal solution, report

@@ -54,7 +54,7 @@ class Ledger:
 
     # -- travel ---------------------------------------------------------------
 
-    def _apart(self, start: int, end: int, site: str, others, strict: bool = True) -> bool:
+    def apart(self, start: int, end: int, site: str, others, strict: bool = True) -> bool:
         """No overlap with ``others`` and, between different sites, the travel gap."""
         for other_start, other_end, other_site in others:
             if other_start < end and start < other_end:
@@ -82,7 +82,7 @@ class Ledger:
             return False
         if self.coach_week[coach.id] + minutes > coach.max_minutes_per_week:
             return False
-        return self._apart(start, end, site, self.coach_busy[(coach.id, day)])
+        return self.apart(start, end, site, self.coach_busy[(coach.id, day)])
 
     def coach_fit(self, coach: Coach, day: str, start: int, end: int, site: str) -> tuple:
         """Lower is better: a coach already at this site right before or after, then fresh ones."""
@@ -138,7 +138,7 @@ class Ledger:
             return False
         if activity.max_per_week is not None and len(done) >= activity.max_per_week:
             return False
-        return self._apart(start, end, site, self.pupil_busy[(pupil_id, day)])
+        return self.apart(start, end, site, self.pupil_busy[(pupil_id, day)])
 
     # -- booking --------------------------------------------------------------
 
