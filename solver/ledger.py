@@ -54,7 +54,7 @@ class Ledger:
 
     # -- travel ---------------------------------------------------------------
 
-    def apart(self, start: int, end: int, site: str, others, strict: bool = True) -> bool:
+    def apart(self, start: int, end: int, site: str, others) -> bool:
         """No overlap with ``others`` and, between different sites, the travel gap."""
         for other_start, other_end, other_site in others:
             if other_start < end and start < other_end:
