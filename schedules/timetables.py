@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from schedules.models import ScheduleVersion, Session, SessionPupil
 from schools.models import (
@@ -28,12 +28,46 @@ from schools.models import (
 )
 
 
+def _timetable_order(session: Session) -> tuple:
+    return (WEEKDAY_ORDER.get(session.day, 9), session.start, session.room.name, session.pk)
+
+
 def sessions_listed(sessions: QuerySet[Session]) -> list[Session]:
     """The sessions with everything a timetable shows, in day and time order."""
     rows = list(
         sessions.select_related("activity__category", "room__site").prefetch_related("coaches")
     )
-    rows.sort(key=lambda s: (WEEKDAY_ORDER.get(s.day, 9), s.start, s.room.name, s.pk))
+    rows.sort(key=_timetable_order)
+    return rows
+
+
+def sessions_of_week(sessions: QuerySet[Session]) -> list[Session]:
+    """What the coach's week shows of each session, in one query, in day and time order.
+
+    Only the fields on the page: time, activity and category, room and site (with
+    its address, as ``address``), and the number of pupils (``pupil_count``).
+    """
+    rows = list(
+        sessions.select_related("activity__category", "room__site")
+        .only(
+            "day",
+            "start",
+            "end",
+            "activity__name",
+            "activity__category__name",
+            "activity__category__colour",
+            "room__name",
+            "room__site__name",
+            "room__site__address",
+            "room__site__postcode",
+            "room__site__city",
+        )
+        .annotate(pupil_count=Count("pupils"))
+        .order_by()
+    )
+    for session in rows:
+        session.address = site_address(session.room.site)
+    rows.sort(key=_timetable_order)
     return rows
 
 

@@ -67,14 +67,13 @@ def _coach(viewer: access.Viewer):
 def coach_week(request: HttpRequest) -> HttpResponse:
     viewer = access.viewer_of(request.user)
     coach = _coach(viewer)
-    sessions = timetables.sessions_listed(access.sessions_of_coach(coach=coach))
-    counts = timetables.pupil_counts(sessions)
-    for session in sessions:
-        session.pupil_count = counts.get(session.pk, 0)
-        session.address = timetables.site_address(session.room.site)
-    token = CalendarToken.objects.filter(coach=coach).first()
+    published = timetables.published_version_light(district_id=coach.district_id)
+    sessions = timetables.sessions_of_week(
+        access.sessions_of_coach_in(coach=coach, version=published)
+    )
+    token = CalendarToken.objects.filter(coach=coach).values_list("token", flat=True).first()
     feed_url = (
-        request.build_absolute_uri(reverse("schedules:calendar_feed", args=[token.token]))
+        request.build_absolute_uri(reverse("schedules:calendar_feed", args=[token]))
         if token
         else None
     )
@@ -83,7 +82,7 @@ def coach_week(request: HttpRequest) -> HttpResponse:
         "schedules/coach_week.html",
         {
             "coach": coach,
-            "published": timetables.published_version_light(district_id=coach.district_id),
+            "published": published,
             "days": [d for d in timetables.week_days(coach.district, sessions) if d["sessions"]],
             "session_count": len(sessions),
             "feed_url": feed_url,

@@ -486,6 +486,8 @@ def retime_school(
     for session in own:
         for coach in session.coaches:
             week[coach] -= session.minutes
+    if _model_size(instance, school, tasks) > MAX_SCHOOL_MODEL:
+        return False
     model = SchoolTimetable(instance, school, tasks, frozen, week)
     model.build()
     model.hint()
@@ -520,6 +522,26 @@ def retime_school(
             )
         )
     return True
+
+
+# Coach literals above which building and presolving a school's model costs
+# more than the time limits it is given (measured: ~60 s at 400 coaches).
+MAX_SCHOOL_MODEL = 20_000
+
+
+def _model_size(instance: Instance, school: str, tasks) -> int:
+    """Roughly how many (session, coach, day) literals the school model would need."""
+    days = len(instance.site[school].window)
+    size = 0
+    for task in tasks:
+        skills = {a.skill for a in task.candidates}
+        coaches = sum(
+            1
+            for c in instance.coaches
+            if set(c.skills) & skills and (c.sites is None or school in c.sites)
+        )
+        size += task.sessions * coaches * days
+    return size
 
 
 def _task(construction: Construction, plan: BlockPlan, current: list[Booking]):
