@@ -16,6 +16,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from schedules.models import CalendarToken, Session, SessionPupil
+from schedules.timetables import site_address
 from schools.models import ClassGroup, Coach, Membership, Pupil, Room, Site
 from tests.factories import UserFactory
 from tests.schedules.conftest import load_district, publish_solved
@@ -155,6 +156,23 @@ def test_the_coach_sees_only_their_own_sessions(client, district, published, oth
         assert reverse("schedules:session_detail", args=[session.pk]) not in html
     for session in Session.objects.filter(version=published).exclude(coaches=coach):
         assert client.get(reverse("schedules:session_detail", args=[session.pk])).status_code == 404
+
+
+def test_the_week_page_reads_only_the_coachs_sessions_in_a_few_queries(
+    client, district, published, django_assert_max_num_queries
+):
+    """Session, user, roles, coach, version, the sessions with their counts, the token."""
+    coach = busy_coach(published)
+    client.force_login(coach_user(coach))
+    client.post(reverse("schedules:calendar_renew"))
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("schedules:coach_week"))
+    shown = [s for day in page.context["days"] for s in day["sessions"]]
+    assert page.context["session_count"] == len(shown) > 0
+    for session in shown:
+        assert session.pupil_count == SessionPupil.objects.filter(session=session).count()
+        assert session.address == site_address(Site.objects.get(pk=session.room.site_id))
+    assert CalendarToken.objects.get(coach=coach).token in page.content.decode()
 
 
 def test_the_session_page_lists_its_pupils(client, district, published):
