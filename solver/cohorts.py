@@ -11,7 +11,7 @@ session inside a block is left to sectioning.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from solver.instance import Activity, Instance, Programme, Pupil
 
@@ -25,7 +25,6 @@ class Cohort:
     school: str
     programme: Programme
     pupils: list[Pupil]
-    class_ids: tuple[str, ...]
 
     @property
     def size(self) -> int:
@@ -47,7 +46,6 @@ class BlockPlan:
     day: str | None = None  # the day the plan prefers; placement may move it
     required: tuple[str, ...] = ()  # activities this block should offer
     index: int = 0
-    extras: dict[str, int] = field(default_factory=dict)
 
 
 def cohorts_build(instance: Instance) -> list[Cohort]:
@@ -62,7 +60,6 @@ def cohorts_build(instance: Instance) -> list[Cohort]:
             school=instance.class_group[class_id].site,
             programme=programmes[programme_id],
             pupils=pupils,
-            class_ids=(class_id,),
         )
         for (class_id, programme_id), pupils in sorted(groups.items())
     ]
@@ -84,7 +81,6 @@ def _merge_small(cohorts: list[Cohort]) -> list[Cohort]:
                 school=partner.school,
                 programme=partner.programme,
                 pupils=partner.pupils + small.pupils,
-                class_ids=partner.class_ids + small.class_ids,
             )
             group.sort(key=lambda c: c.size)
         result.extend(group)
@@ -116,7 +112,7 @@ def block_plans(
     programme = cohort.programme
     already = already or {}
     lengths = {c: sorted({a.minutes for a in acts}) for c, acts in offered.items() if acts}
-    wishes = _category_wishes(cohort, instance)
+    wishes = _category_wishes(cohort)
     blocks = _compose(
         total=programme.total_minutes - sum(already.values()),
         minimums={
@@ -211,7 +207,7 @@ def _compose(
     return best[max(best)][1]
 
 
-def _category_wishes(cohort: Cohort, instance: Instance) -> dict[str, int]:
+def _category_wishes(cohort: Cohort) -> dict[str, int]:
     wishes: dict[str, int] = defaultdict(int)
     for pupil in cohort.pupils:
         for category in pupil.preferences:

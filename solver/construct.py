@@ -387,7 +387,7 @@ def construct(
         mine = [p.minutes for p in plans if p.cohort is cohort]
         if mine:
             builder.shortest_block[cohort.id] = min(mine)
-    scarcity = _scarcity(instance, plans, builder)
+    scarcity = _scarcity(instance, plans)
     if naive:
         order = sorted(plans, key=lambda p: (p.cohort.id, p.index))
     else:
@@ -623,7 +623,7 @@ def _wishes(cohort: Cohort) -> dict[str, float]:
     return wishes
 
 
-def _scarcity(instance: Instance, plans: list[BlockPlan], builder: Builder) -> dict[str, float]:
+def _scarcity(instance: Instance, plans: list[BlockPlan]) -> dict[str, float]:
     """Demanded session minutes per category over the coach minutes that could give them."""
     demand: dict[str, float] = defaultdict(float)
     for plan in plans:

@@ -210,7 +210,7 @@ class Instance:
             "max_pupil_travel_minutes": self.max_pupil_travel_minutes,
             "rooms": [_room_dict(r) for r in self.rooms],
             "coaches": [_coach_dict(c) for c in self.coaches],
-            "activities": [_activity_dict(a) for a in self.activities],
+            "activities": [activity_to_dict(a) for a in self.activities],
             "programmes": [
                 {
                     "id": p.id,
@@ -289,7 +289,7 @@ def _coach_dict(coach: Coach) -> dict[str, Any]:
     return data
 
 
-def _activity_dict(activity: Activity) -> dict[str, Any]:
+def activity_to_dict(activity: Activity) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": activity.id,
         "name": activity.name,

@@ -40,8 +40,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from solver.generator.catalogue import REQUIRED_ACTIVITIES, ActivitySpec
+from solver.generator.catalogue import REQUIRED_ACTIVITIES
 from solver.generator.config import DistrictSpec, RoomSpec, SchoolSpec, Span
+from solver.instance import Activity, activity_to_dict
 from solver.times import format_time
 
 DAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -113,7 +114,7 @@ class Pupil:
 
 @dataclass
 class Group:
-    activity: ActivitySpec
+    activity: Activity
     room: Room
     pupils: list[Pupil]
 
@@ -149,7 +150,7 @@ class Klass:
 
 @dataclass
 class Session:
-    activity: ActivitySpec
+    activity: Activity
     day: str
     start: int
     end: int
@@ -193,7 +194,7 @@ class DistrictBuilder:
         self.spec = spec
         self.rng = rng
         self.activities = {a.id: a for a in spec.activities}
-        self.by_cat_len: dict[tuple[str, int], list[ActivitySpec]] = defaultdict(list)
+        self.by_cat_len: dict[tuple[str, int], list[Activity]] = defaultdict(list)
         for a in spec.activities:
             self.by_cat_len[(a.category, a.minutes)].append(a)
         self.categories = sorted({a.category for a in spec.activities})
@@ -208,8 +209,8 @@ class DistrictBuilder:
         self.extra_rooms = 0
         self.pruned_rooms = 0
         self._reachable: dict[tuple, frozenset[int]] = {}
-        self._class_acts: dict[tuple, list[ActivitySpec]] = {}
-        self._eligible_cache: dict[tuple[str, int], list[ActivitySpec]] = {}
+        self._class_acts: dict[tuple, list[Activity]] = {}
+        self._eligible_cache: dict[tuple[str, int], list[Activity]] = {}
         self.load: dict[tuple, int] = defaultdict(int)
 
     # 1. sites, rooms, travel ---------------------------------------------------
@@ -293,7 +294,7 @@ class DistrictBuilder:
             self._reachable[key] = frozenset(sums)
         return self._reachable[key]
 
-    def class_activities(self, klass: Klass, category: str, minutes: int) -> list[ActivitySpec]:
+    def class_activities(self, klass: Klass, category: str, minutes: int) -> list[Activity]:
         """Activities of this category and length that some grade of the class may join."""
         key = (klass.id, category, minutes)
         if key not in self._class_acts:
@@ -348,7 +349,7 @@ class DistrictBuilder:
                 options[category].append(minutes)
         return dict(options)
 
-    def _eligible(self, category: str, grade: int) -> list[ActivitySpec]:
+    def _eligible(self, category: str, grade: int) -> list[Activity]:
         key = (category, grade)
         if key not in self._eligible_cache:
             self._eligible_cache[key] = [
@@ -892,7 +893,7 @@ class DistrictBuilder:
             "max_pupil_travel_minutes": spec.max_pupil_travel_minutes,
             "rooms": rooms,
             "coaches": self.derive_coaches(),
-            "activities": [a.to_dict() for a in spec.activities],
+            "activities": [activity_to_dict(a) for a in spec.activities],
             "programmes": [p.to_dict() for p in spec.programmes],
             "classes": classes,
             "pupils": pupils,
@@ -1243,7 +1244,7 @@ class _ClassPlanner:
         by_grade = {g: [a for a in acts if a.grades[0] <= g <= a.grades[1]] for g in self.k.grades}
         # Pupils differ only when an activity was already had today or is at its weekly limit.
         check = category in self.day_categories[day] or any(a.max_per_week for a in acts)
-        eligible: dict[str, list[ActivitySpec]] = {}
+        eligible: dict[str, list[Activity]] = {}
         for p in pupils:
             mine = by_grade[p.grade]
             if check:
@@ -1284,11 +1285,11 @@ class _ClassPlanner:
         return None
 
     def _scores(
-        self, acts: list[ActivitySpec], eligible: dict[str, list[ActivitySpec]]
-    ) -> tuple[dict[str, float], list[ActivitySpec]] | None:
+        self, acts: list[Activity], eligible: dict[str, list[Activity]]
+    ) -> tuple[dict[str, float], list[Activity]] | None:
         """How much the class wants each activity, and the ones required pupils are due."""
         category = acts[0].category
-        must: list[ActivitySpec] = []
+        must: list[Activity] = []
         score: dict[str, float] = {a.id: self.rng.random() * 0.5 for a in acts}
         by_id = {a.id: a for a in acts}
         for p in self.k.choosy:
@@ -1308,12 +1309,12 @@ class _ClassPlanner:
 
     def _select(
         self,
-        acts: list[ActivitySpec],
-        scores: tuple[dict[str, float], list[ActivitySpec]],
-        eligible: dict[str, list[ActivitySpec]],
+        acts: list[Activity],
+        scores: tuple[dict[str, float], list[Activity]],
+        eligible: dict[str, list[Activity]],
         count: int,
-        by_grade: dict[int, list[ActivitySpec]] | None,
-    ) -> list[ActivitySpec] | None:
+        by_grade: dict[int, list[Activity]] | None,
+    ) -> list[Activity] | None:
         """``count`` activities for the groups; ``by_grade`` when eligibility is by grade only."""
         score, must = scores
         if len(must) > count:
@@ -1354,14 +1355,14 @@ class _ClassPlanner:
                 return None
         return self._sizes_fit(selection)
 
-    def _sizes_fit(self, selection: list[ActivitySpec]) -> list[ActivitySpec] | None:
+    def _sizes_fit(self, selection: list[Activity]) -> list[Activity] | None:
         n = len(self.k.pupils)
         if sum(a.max_group for a in selection) < n or sum(a.min_group for a in selection) > n:
             return None
         return selection
 
     @staticmethod
-    def _rooms(selection: list[ActivitySpec], rooms: list[Room]) -> list[Room] | None:
+    def _rooms(selection: list[Activity], rooms: list[Room]) -> list[Room] | None:
         order = sorted(
             range(len(selection)),
             key=lambda i: sum(1 for r in rooms if set(r.kinds) & set(selection[i].room_kinds)),
@@ -1389,9 +1390,9 @@ class _ClassPlanner:
 
     def _assign(
         self,
-        selection: list[ActivitySpec],
+        selection: list[Activity],
         rooms: list[Room],
-        eligible: dict[str, list[ActivitySpec]],
+        eligible: dict[str, list[Activity]],
         category: str,
     ) -> list[Group] | None:
         rng = self.rng

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from solver.instance import Activity
+
 CATEGORIES: tuple[tuple[str, str], ...] = (
     ("sport", "Sport"),
     ("culture", "Cultuur"),
@@ -27,45 +29,13 @@ WEIGHTS = {
 }
 
 
-@dataclass(frozen=True)
-class ActivitySpec:
-    id: str
-    name: str
-    category: str
-    minutes: int
-    min_group: int
-    max_group: int
-    grades: tuple[int, int]
-    room_kinds: tuple[str, ...]
-    skill: str
-    coaches: int = 1
-    max_per_week: int | None = None
-
-    def to_dict(self) -> dict:
-        data = {
-            "id": self.id,
-            "name": self.name,
-            "category": self.category,
-            "minutes": self.minutes,
-            "min_group": self.min_group,
-            "max_group": self.max_group,
-            "grades": list(self.grades),
-            "room_kinds": list(self.room_kinds),
-            "skill": self.skill,
-            "coaches": self.coaches,
-        }
-        if self.max_per_week is not None:
-            data["max_per_week"] = self.max_per_week
-        return data
-
-
-def _a(*args, **kwargs) -> ActivitySpec:
-    return ActivitySpec(*args, **kwargs)
+def _a(*args, **kwargs) -> Activity:
+    return Activity(*args, **kwargs)
 
 
 # Room kinds: classroom, gym, field (schoolplein, Cruyff Court), playroom (speellokaal),
 # music, art, aula, dance, library, techniek. Sport needs gym, field or playroom only.
-ACTIVITIES: tuple[ActivitySpec, ...] = (
+ACTIVITIES: tuple[Activity, ...] = (
     # sport
     _a("voetbal", "Voetbal", "sport", 60, 8, 30, (3, 8), ("field", "gym"), "voetbal"),
     _a("turnen", "Turnen", "sport", 60, 8, 30, (3, 8), ("gym",), "turnen"),
@@ -150,7 +120,7 @@ ACTIVITIES: tuple[ActivitySpec, ...] = (
 REQUIRED_ACTIVITIES = ("rekenen-extra", "taal-extra")
 
 # The tiny scenario keeps to three hour-long activities so a test can reason about it.
-TINY_ACTIVITIES: tuple[ActivitySpec, ...] = (
+TINY_ACTIVITIES: tuple[Activity, ...] = (
     _a("voetbal", "Voetbal", "sport", 60, 3, 12, (3, 8), ("gym", "field"), "voetbal"),
     _a("muziek", "Muziek", "culture", 60, 3, 12, (1, 8), ("music",), "muziek"),
     _a("dans", "Dans", "culture", 60, 3, 12, (1, 8), ("dance", "music"), "dans"),

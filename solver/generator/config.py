@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from solver.generator.catalogue import ActivitySpec
+from solver.instance import Activity
 
 Span = tuple[int, int]  # minutes since midnight, half open
 
@@ -82,7 +82,7 @@ class VenueSpec:
 class DistrictSpec:
     name: str
     days: tuple[str, ...]
-    activities: tuple[ActivitySpec, ...]
+    activities: tuple[Activity, ...]
     programmes: tuple[ProgrammeSpec, ...]
     schools: list[SchoolSpec]
     venues: list[VenueSpec]
