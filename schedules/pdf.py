@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape as _xml_escape
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -35,6 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from schedules import access, timetables
 from schedules.timetables import site_address
 from schools.models import Category, Weekday
 
@@ -429,3 +430,11 @@ def school_pdf(*, site, classes: list[dict], rooms: list[dict], coaches: list[di
     for item in [*rooms, *coaches]:
         story += [PageBreak(), *_listing_story(styles, **item)]
     return _document(story, wide=True, title=site.name)
+
+
+def school_pupil_pages(*, site, pupils) -> bytes:
+    """One take-home page per pupil with their week at ``site``'s published schedule."""
+    sessions = timetables.sessions_listed(access.sessions_of_school(site=site))
+    per_pupil = timetables.sessions_per_pupil(pupils=pupils, sessions=sessions)
+    with translation.override("nl"):  # the page goes home to the parents
+        return pupils_pdf(site=site, pupils=pupils, sessions_per_pupil=per_pupil)

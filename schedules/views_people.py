@@ -204,13 +204,6 @@ def class_pdf(request: HttpRequest, site_id: int, class_id: int) -> HttpResponse
     return _pdf(content, f"{site.name} {group.name}")
 
 
-def _pupil_pages(site, pupils) -> bytes:
-    sessions = timetables.sessions_listed(access.sessions_of_school(site=site))
-    per_pupil = timetables.sessions_per_pupil(pupils=pupils, sessions=sessions)
-    with translation.override("nl"):  # the page goes home to the parents
-        return pdf.pupils_pdf(site=site, pupils=pupils, sessions_per_pupil=per_pupil)
-
-
 @login_required
 @require_GET
 def class_pupils_pdf(request: HttpRequest, site_id: int, class_id: int) -> HttpResponse:
@@ -221,7 +214,9 @@ def class_pupils_pdf(request: HttpRequest, site_id: int, class_id: int) -> HttpR
         .select_related("class_group")
         .order_by("surname", "given_name")
     )
-    return _pdf(_pupil_pages(site, pupils), f"{site.name} {group.name} leerlingen")
+    return _pdf(
+        pdf.school_pupil_pages(site=site, pupils=pupils), f"{site.name} {group.name} leerlingen"
+    )
 
 
 @login_required
@@ -229,7 +224,7 @@ def class_pupils_pdf(request: HttpRequest, site_id: int, class_id: int) -> HttpR
 def pupil_pdf(request: HttpRequest, site_id: int, pupil_id: int) -> HttpResponse:
     _viewer, site = _school(request, site_id)
     pupil = get_object_or_404(Pupil.objects.select_related("class_group"), school=site, pk=pupil_id)
-    return _pdf(_pupil_pages(site, [pupil]), pupil.full_name)
+    return _pdf(pdf.school_pupil_pages(site=site, pupils=[pupil]), pupil.full_name)
 
 
 @login_required
@@ -241,7 +236,7 @@ def school_pupils_pdf(request: HttpRequest, site_id: int) -> HttpResponse:
         .select_related("class_group")
         .order_by("class_group__name", "surname", "given_name")
     )
-    return _pdf(_pupil_pages(site, pupils), f"{site.name} leerlingen")
+    return _pdf(pdf.school_pupil_pages(site=site, pupils=pupils), f"{site.name} leerlingen")
 
 
 def _room_item(site, room, sessions):

@@ -31,7 +31,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from schedules.views_people import _pupil_pages
+from schedules.pdf import school_pupil_pages
 from schools.models import District, Pupil, Site
 
 PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
@@ -116,7 +116,7 @@ class Command(BaseCommand):
                 .select_related("class_group")
                 .order_by("class_group__name", "surname", "given_name")
             )
-            content = _pupil_pages(site, pupils)
+            content = school_pupil_pages(site=site, pupils=pupils)
             spent = time.perf_counter() - started
             pages = pdf_pages(content)
             total_pages += pages
