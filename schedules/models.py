@@ -50,6 +50,9 @@ class SolveRun(models.Model):
     )
     instance = models.JSONField(_("instance snapshot"))
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    # A what-if run solves a copy of the data with hypothetical changes applied;
+    # its drafts are for comparison and can never be published.
+    what_if = models.JSONField(_("hypothetical changes"), default=list, blank=True)
 
     elapsed = models.FloatField(_("elapsed seconds"), default=0)
     coverage = models.FloatField(_("coverage"), null=True, blank=True)
@@ -77,6 +80,10 @@ class SolveRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def is_what_if(self) -> bool:
+        return bool(self.what_if)
 
 
 class ScheduleVersion(models.Model):
