@@ -17,7 +17,7 @@ from functools import cached_property
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from schedules.models import ScheduleVersion, Session, SessionPupil
+from schedules.models import CalendarToken, ScheduleVersion, Session, SessionPupil
 from schools.models import ClassGroup, Coach, District, Membership, Pupil, Room, Site
 
 
@@ -68,6 +68,30 @@ def viewer_of(user) -> Viewer:
         elif role == Membership.Role.PRINCIPAL and site_id:
             viewer.principal_sites.add(site_id)
     return viewer
+
+
+def coach_of_user(user) -> Coach:
+    """The signed-in user's coach with their district and calendar token, in one query; else 404.
+
+    For the coach's own pages, which need no other role: it skips the roles
+    query of ``viewer_of``. The token is ``coach.calendar_token_value`` (None
+    before the coach makes a calendar address).
+    """
+    if not user.is_authenticated:
+        raise Http404
+    coach = (
+        Coach.objects.filter(user=user)
+        .select_related("district", "calendar_token")
+        .order_by()
+        .first()
+    )
+    if coach is None:
+        raise Http404
+    try:
+        coach.calendar_token_value = coach.calendar_token.token
+    except CalendarToken.DoesNotExist:
+        coach.calendar_token_value = None
+    return coach
 
 
 def published_sessions() -> QuerySet[Session]:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from schedules.models import ScheduleVersion, SolveRun
+from schedules.models import ScheduleChange, ScheduleVersion, SolveRun
 
 
 @admin.register(SolveRun)
@@ -24,6 +24,18 @@ class ScheduleVersionAdmin(admin.ModelAdmin):
         f.name for f in ScheduleVersion._meta.fields if f.name not in {"report", "solution"}
     ]
     exclude = ["report", "solution"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ScheduleChange)
+class ScheduleChangeAdmin(admin.ModelAdmin):
+    """Recorded changes, to look up; they are recorded on the coordinator's changes page."""
+
+    list_display = ["district", "kind", "coach", "room", "starts_on", "ends_on", "created_at"]
+    list_filter = ["kind", "district"]
+    readonly_fields = [f.name for f in ScheduleChange._meta.fields]
 
     def has_add_permission(self, request):
         return False

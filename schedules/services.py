@@ -7,7 +7,8 @@ The life of a solve::
                         store a draft version with its sessions in bulk
     solve_run_cancel    stop a queued or running run (checked on each progress report)
     solve_runs_fail_stale   runs whose worker stopped writing its heartbeat become failed
-    schedule_version_publish   the one way to publish: one transaction, old one superseded
+    schedule_version_publish   the one way to publish: one transaction, old one superseded,
+                        changed sessions marked and the people affected e-mailed (``notify``)
 
 A failed or cancelled run never touches a published version.
 """
@@ -27,6 +28,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schedules import notify
+from schedules.explain import run_findings_build, sessions_real
 from schedules.models import ScheduleVersion, Session, SessionPupil, SolveRun
 from schools.models import Activity, District
 from schools.selectors import district_instance_build
@@ -46,6 +49,10 @@ class SolveRunError(Exception):
 
 class PublishConflict(Exception):
     """Publishing lost against another coordinator or the version is no longer a draft."""
+
+
+class WhatIfNotPublishable(PublishConflict):
+    """The draft of a what-if run: solved on hypothetical changes, never to be published."""
 
 
 class _RunStopped(Exception):
@@ -206,14 +213,19 @@ def solve_run_execute(*, run_id: int) -> SolveRun:
     heartbeat.start()
     writer = _ProgressWriter(run)
     try:
+        instance = Instance.from_dict(run.instance)
         result = solve(
-            Instance.from_dict(run.instance),
+            instance,
             time_limit=run.time_limit,
             workers=settings.SCHEDULES_SOLVER_WORKERS,
             on_progress=writer,
         )
+        # Shortfalls in the coordinator's words, stored with the draft (issue 7).
+        findings = run_findings_build(
+            instance=instance, solution=result.solution, report=result.report
+        )
         heartbeat.stop()
-        _version_store(run=run, result=result, log_lines=writer.lines)
+        _version_store(run=run, result=result, log_lines=writer.lines, findings=findings)
     except _RunStopped:
         log.info("solve run %s stopped (status changed while solving)", run_id)
     except Exception as error:
@@ -235,9 +247,14 @@ def _run_fail(run_id: int, error: str) -> None:
     )
 
 
-def _version_store(*, run: SolveRun, result: SolveResult, log_lines: list[str]) -> ScheduleVersion:
+def _version_store(
+    *, run: SolveRun, result: SolveResult, log_lines: list[str], findings: dict | None = None
+) -> ScheduleVersion:
     """The draft version of a finished run, its sessions and pupil links in bulk, in one transaction."""
     report = result.report
+    sessions = result.solution.sessions
+    if run.is_what_if:  # hypothetical rooms and coaches have no rows
+        sessions = sessions_real(sessions)
     with transaction.atomic():
         # Lock the district so two runs never take the same version number.
         District.objects.select_for_update().get(pk=run.district_id)
@@ -254,14 +271,14 @@ def _version_store(*, run: SolveRun, result: SolveResult, log_lines: list[str]) 
             district_id=run.district_id,
             run=run,
             number=number,
-            report=report.to_dict(),
+            report={**report.to_dict(), "explain": findings or {}},
             solution=result.solution.to_dict(),
             coverage=report.coverage,
             unmet_minutes=report.unmet_minutes,
             penalty=report.penalty,
             penalty_terms={"raw": report.soft_raw, "weighted": report.soft_weighted},
         )
-        _sessions_store(version=version, sessions=result.solution.sessions)
+        _sessions_store(version=version, sessions=sessions)
         SolveRun.objects.filter(pk=run.pk).update(
             status=SolveRun.Status.SUCCEEDED,
             finished_at=timezone.now(),
@@ -300,6 +317,7 @@ def _sessions_store(*, version: ScheduleVersion, sessions) -> None:
             start=_clock(s.start),
             end=_clock(s.end),
             room_id=_pk(s.room, "r"),
+            pinned=s.pinned,
         )
         for s in sessions
     )
@@ -360,6 +378,18 @@ def schedule_version_publish(
                     _("Version %(number)s is no longer a draft; it cannot be published.")
                     % {"number": version.number}
                 )
+            hypothetical = (
+                SolveRun.objects.filter(pk=current.run_id).values_list("what_if", flat=True).first()
+            )
+            if hypothetical:
+                raise WhatIfNotPublishable(
+                    _(
+                        "Version %(number)s is a what-if: it was solved on hypothetical changes "
+                        "to a copy of the data and can never be published. Change the real data "
+                        "and solve again to publish such a schedule."
+                    )
+                    % {"number": version.number}
+                )
             published = [
                 v for v in versions.values() if v.status == ScheduleVersion.Status.PUBLISHED
             ]
@@ -378,6 +408,11 @@ def schedule_version_publish(
             current.published_by = user if user is not None and user.is_authenticated else None
             current.published_at = timezone.now()
             current.save(update_fields=["status", "published_by", "published_at"])
+            if published:  # replacing a published schedule: mark what changed, tell who it touches
+                impact = notify.schedule_version_changes_mark(old=published[0], new=current)
+                transaction.on_commit(
+                    lambda: notify.schedule_version_changes_notify(impact=impact, version=current)
+                )
     except IntegrityError as error:  # the database's one-published rule, as a last line
         raise PublishConflict(
             _("Another coordinator published a version at the same moment. Nothing was changed.")

@@ -61,6 +61,7 @@ def sessions_of_week(sessions: QuerySet[Session]) -> list[Session]:
             "room__site__address",
             "room__site__postcode",
             "room__site__city",
+            "changed",
         )
         .annotate(pupil_count=Count("pupils"))
         .order_by()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schedules import views, views_people
+from schedules import views, views_changes, views_people, views_what_if
 
 app_name = "schedules"
 
@@ -46,7 +46,32 @@ urlpatterns = [
     path("<slug:code>/runs/<int:run_id>/", views.run_detail, name="run_detail"),
     path("<slug:code>/runs/<int:run_id>/progress/", views.run_progress, name="run_progress"),
     path("<slug:code>/runs/<int:run_id>/cancel/", views.run_cancel, name="run_cancel"),
+    path("<slug:code>/what-if/", views_what_if.what_if_start, name="what_if_start"),
+    path(
+        "<slug:code>/runs/<int:run_id>/what-if/",
+        views_what_if.what_if_suggestion,
+        name="what_if_suggestion",
+    ),
     path("<slug:code>/versions/<int:number>/", views.version_detail, name="version_detail"),
+    # Changes, pins, re-solving and the impact report (issue 8).
+    path("<slug:code>/changes/", views_changes.changes, name="changes"),
+    path("<slug:code>/changes/new/", views_changes.change_create, name="change_create"),
+    path(
+        "<slug:code>/changes/<int:change_id>/delete/",
+        views_changes.change_delete,
+        name="change_delete",
+    ),
+    path(
+        "<slug:code>/sessions/<int:session_id>/pin/",
+        views_changes.session_pin,
+        name="session_pin",
+    ),
+    path("<slug:code>/resolve/", views_changes.resolve_start, name="resolve_start"),
+    path(
+        "<slug:code>/versions/<int:number>/impact/",
+        views_changes.version_impact,
+        name="version_impact",
+    ),
     path(
         "<slug:code>/versions/<int:number>/publish/",
         views.version_publish,

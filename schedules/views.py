@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from schedules import selectors, services
+from schedules import explain, selectors, services, what_if
+from schedules.forms import WhatIfForm
 from schedules.models import ScheduleVersion, SolveRun
 from schools.models import District, Membership
 
@@ -69,6 +70,7 @@ def district_runs(request: HttpRequest, code: str) -> HttpResponse:
         {
             "district": district,
             "form": SolveForm(),
+            "what_if_form": WhatIfForm(district=district),
             "runs": selectors.solve_runs_of_district(district=district),
             "versions": selectors.schedule_versions_of_district(district=district),
         },
@@ -102,7 +104,14 @@ def run_detail(request: HttpRequest, code: str, run_id: int) -> HttpResponse:
     return render(
         request,
         "schedules/run_detail.html",
-        {"district": district, "run": run, "progress": selectors.solve_run_progress(run=run)},
+        {
+            "district": district,
+            "run": run,
+            "progress": selectors.solve_run_progress(run=run),
+            # issue 7: shortfalls stored with the draft, and what a what-if changed
+            "findings": explain.run_findings(run=run),
+            "what_if": what_if.what_if_summary(run=run),
+        },
     )
 
 

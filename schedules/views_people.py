@@ -56,22 +56,15 @@ def home(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
-def _coach(viewer: access.Viewer):
-    if viewer.coach is None:
-        raise Http404
-    return viewer.coach
-
-
 @login_required
 @require_GET
 def coach_week(request: HttpRequest) -> HttpResponse:
-    viewer = access.viewer_of(request.user)
-    coach = _coach(viewer)
+    coach = access.coach_of_user(request.user)
     published = timetables.published_version_light(district_id=coach.district_id)
     sessions = timetables.sessions_of_week(
         access.sessions_of_coach_in(coach=coach, version=published)
     )
-    token = CalendarToken.objects.filter(coach=coach).values_list("token", flat=True).first()
+    token = coach.calendar_token_value
     feed_url = (
         request.build_absolute_uri(reverse("schedules:calendar_feed", args=[token]))
         if token
@@ -94,7 +87,7 @@ def coach_week(request: HttpRequest) -> HttpResponse:
 @require_POST
 def calendar_renew(request: HttpRequest) -> HttpResponse:
     """Makes (or renews) the coach's calendar address; the old one stops working."""
-    coach = _coach(access.viewer_of(request.user))
+    coach = access.coach_of_user(request.user)
     existed = CalendarToken.objects.filter(coach=coach).exists()
     ical.calendar_token_renew(coach=coach)
     if existed:
@@ -112,7 +105,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The coach's calendar; the secret token in the address is the only key."""
     found = get_object_or_404(CalendarToken.objects.select_related("coach"), token=token)
     coach = found.coach
-    sessions = timetables.sessions_listed(access.sessions_of_coach(coach=coach))
+    published = timetables.published_version_light(district_id=coach.district_id)
+    sessions = timetables.sessions_listed(
+        access.sessions_of_coach_in(coach=coach, version=published)
+    )
     with translation.override("nl"):
         content = ical.coach_calendar(coach=coach, sessions=sessions, host=request.get_host())
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
@@ -180,6 +176,10 @@ def school_overview(request: HttpRequest, site_id: int) -> HttpResponse:
             "coaches": timetables.coaches_of_sessions(sessions),
             "session_count": len(sessions),
             "is_coordinator": viewer.coordinates(site.district_id),
+            # issue 8: sessions changed by the latest publication, marked for a week
+            "changed": [s for s in sessions if s.changed]
+            if version is not None and version.changes_marked
+            else [],
         },
     )
 

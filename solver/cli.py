@@ -15,6 +15,7 @@ COMMANDS = {
     "generate": ("solver.generator", "command_generate"),
     "solve": ("solver.engine", "command_solve"),
     "bench": ("solver.bench", "command_bench"),
+    "bench-resolve": ("solver.bench_resolve", "command_bench_resolve"),
     "explain": ("solver.explain", "command_explain"),
 }
 
@@ -58,6 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--workers", type=int, default=2)
     bench.add_argument("--seed", type=int, default=1)
     bench.add_argument("--peer", help="also run a peer solver (fet)")
+
+    resolve = sub.add_parser("bench-resolve", help="benchmark re-solving after a change")
+    resolve.add_argument("--scenario", default="district")
+    resolve.add_argument("--seed", type=int, default=1)
+    resolve.add_argument("--time-limit", type=float, default=60.0, help="for the first solve")
+    resolve.add_argument("--resolve-limit", type=float, default=20.0)
+    resolve.add_argument("--workers", type=int, default=2)
+    resolve.add_argument("--base", help="the first schedule: loaded if the file exists, else saved")
     return parser
 
 

@@ -78,6 +78,7 @@ class Builder:
         self._coaches_for: dict[tuple[str, str, str], list[Coach]] = {}
         self.at_site_day: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.school_busy: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        self._versatility: dict[str, int] = {}
 
     # -- what a school can offer -------------------------------------------
 
@@ -122,6 +123,15 @@ class Builder:
             )
         return self._coaches_for[key]
 
+    def versatility(self, room: Room) -> int:
+        """How many activities could use the room."""
+        if room.id not in self._versatility:
+            kinds = set(room.kinds)
+            self._versatility[room.id] = sum(
+                1 for a in self.instance.activities if kinds & set(a.room_kinds)
+            )
+        return self._versatility[room.id]
+
     def can_offer(self, activity: Activity, school: str) -> bool:
         """Some coach with the skill may work at a reachable site with a room of the kind."""
         for site in self.sites_for(school):
@@ -135,13 +145,24 @@ class Builder:
     # -- one session --------------------------------------------------------
 
     def find_session(
-        self, activity: Activity, school: str, day: str, start: int, group: int
+        self,
+        activity: Activity,
+        school: str,
+        day: str,
+        start: int,
+        group: int,
+        borrow: bool = True,
     ) -> Booking | None:
-        """A room and coaches for one session at this time, or None."""
+        """A room and coaches for one session at this time, or None.
+
+        ``borrow=False`` keeps to the school's own rooms and the shared venues.
+        """
         end = start + activity.minutes
         window = self.instance.site[school].window[day]
         for site in self.sites_for(school):
             if site != school:
+                if not borrow and self.instance.site[site].kind == "school":
+                    continue
                 reach = self.instance.travel_minutes(school, site)
                 if start < window[0] + reach:
                     continue
@@ -152,8 +173,11 @@ class Builder:
             ]
             if not rooms:
                 continue
-            # The smallest room that holds the group, else the largest there is.
-            rooms.sort(key=lambda r: (r.capacity < group, abs(r.capacity - group)))
+            # A room that holds the group, the least versatile (keep the atelier
+            # for techniek, classrooms for tutoring), the best fit in size.
+            rooms.sort(
+                key=lambda r: (r.capacity < group, self.versatility(r), abs(r.capacity - group))
+            )
             coaches = self.pick_coaches(activity, site, day, start, end)
             if coaches is None:
                 continue
@@ -202,7 +226,14 @@ class Builder:
         return score / (1 + times)
 
     def try_block(
-        self, plan: BlockPlan, day: str, start: int, candidates, wishes, share: float = 1.0
+        self,
+        plan: BlockPlan,
+        day: str,
+        start: int,
+        candidates,
+        wishes,
+        share: float = 1.0,
+        borrow: bool = True,
     ):
         """Parallel sessions at ``start`` that together seat the cohort, or None."""
         cohort = plan.cohort
@@ -251,7 +282,7 @@ class Builder:
             if activity_id in plan.required and any(s.activity.id == activity_id for s in sessions):
                 continue
             group = min(activity.max_group, need - seats)
-            booking = self.find_session(activity, cohort.school, day, start, group)
+            booking = self.find_session(activity, cohort.school, day, start, group, borrow)
             if booking is None or not self._cohort_free(cohort, day, start, end, booking.site):
                 failed.add(activity_id)
                 continue
@@ -316,24 +347,41 @@ class Builder:
         self, plan: BlockPlan, days: list[str], candidates, wishes, share: float = 1.0
     ) -> PlacedBlock | None:
         cohort = plan.cohort
-        for day in days:
-            limit = cohort.programme.max_minutes_per_day
-            if self.cohort_day_minutes[(cohort.id, day)] + plan.minutes > limit:
-                continue
-            busy = self.cohort_busy[(cohort.id, day)]
-            for start in self.starts(plan, day):
-                # Overlap rules a start out; travel is checked per session's site.
-                if any(b < start + plan.minutes and start < e for b, e, _ in busy):
+        # Another school's gym only when none of our own or a venue's is free
+        # on any day: borrowing first leaves that school short later.
+        for borrow in (True,) if self.naive else (False, True):
+            for day in days:
+                limit = cohort.programme.max_minutes_per_day
+                if self.cohort_day_minutes[(cohort.id, day)] + plan.minutes > limit:
                     continue
-                sessions = self.try_block(plan, day, start, candidates, wishes, share)
-                if sessions is None:
-                    continue
-                return self.commit(plan, day, start, sessions)
+                busy = self.cohort_busy[(cohort.id, day)]
+                for start in self.starts(plan, day):
+                    # Overlap rules a start out; travel is checked per session's site.
+                    if any(b < start + plan.minutes and start < e for b, e, _ in busy):
+                        continue
+                    sessions = self.try_block(
+                        plan, day, start, candidates, wishes, share, borrow=borrow
+                    )
+                    if sessions is None:
+                        continue
+                    return self.commit(plan, day, start, sessions)
         return None
 
     def commit(self, plan: BlockPlan, day: str, start: int, sessions: list[Booking]) -> PlacedBlock:
+        block = PlacedBlock(plan=plan, day=day, start=start, end=start + plan.minutes)
+        block.sessions = sessions
+        self._note(block)
+        return block
+
+    def _note(self, block: PlacedBlock) -> None:
+        plan, day, start, end, sessions = (
+            block.plan,
+            block.day,
+            block.start,
+            block.end,
+            block.sessions,
+        )
         cohort = plan.cohort
-        end = start + plan.minutes
         for booking in sessions:
             self.at_site_day[(booking.site, day)].update(booking.coaches)
             self.school_busy[(cohort.school, day)].append((booking.start, booking.end))
@@ -344,7 +392,6 @@ class Builder:
         for site in {b.site for b in sessions}:
             self.cohort_busy[(cohort.id, day)].append((start, end, site))
         self.cohort_day_minutes[(cohort.id, day)] += plan.minutes
-        return PlacedBlock(plan=plan, day=day, start=start, end=end, sessions=sessions)
 
 
 def construct(
@@ -391,10 +438,20 @@ def construct(
     if naive:
         order = sorted(plans, key=lambda p: (p.cohort.id, p.index))
     else:
-        # Scarce categories first, then cohorts in turn so no school is served last.
+        # Every cohort's minimums before anyone's extra minutes (a school with
+        # few tutors must not lose them to another school's second tutoring
+        # hour), scarce categories first, then cohorts in turn so no school
+        # is served last.
+        extra = _beyond_minimum(plans)
         order = sorted(
             plans,
-            key=lambda p: (-scarcity[p.category], p.index, p.cohort.school, p.cohort.id),
+            key=lambda p: (
+                id(p) in extra,
+                -scarcity[p.category],
+                p.index,
+                p.cohort.school,
+                p.cohort.id,
+            ),
         )
     blocks: list[PlacedBlock] = []
     unplaced: list[BlockPlan] = []
@@ -552,6 +609,18 @@ def _task(construction: Construction, plan: BlockPlan, current: list[Booking]):
     needed = -(-cohort.size // biggest)
     sessions = max(len(current), min(needed + 1, max(1, cohort.size // smallest)))
     return BlockTask(plan=plan, candidates=candidates, sessions=sessions, current=current)
+
+
+def _beyond_minimum(plans: list[BlockPlan]) -> set[int]:
+    """``id()`` of the blocks a cohort's category minimum does not need."""
+    extra: set[int] = set()
+    placed: dict[tuple[str, str], int] = defaultdict(int)
+    for plan in sorted(plans, key=lambda p: -p.minutes):
+        key = (plan.cohort.id, plan.category)
+        if placed[key] >= plan.cohort.programme.category_minutes.get(plan.category, 0):
+            extra.add(id(plan))
+        placed[key] += plan.minutes
+    return extra
 
 
 def _alternatives(plan: BlockPlan, planned, candidates) -> list[BlockPlan]:

@@ -31,7 +31,7 @@ from solver.improve import improve_schedule
 from solver.instance import Instance, InstanceError, load_instance
 from solver.ledger import Booking, Ledger
 from solver.repair import open_sessions_for_short, release_surplus, seat_short_pupils
-from solver.sectioning import section_cohort, section_greedy
+from solver.sectioning import section_greedy
 from solver.solution import Session, Solution, SolutionError, load_solution, save_solution
 
 log = logging.getLogger(__name__)
@@ -140,23 +140,20 @@ def solve(
     if previous is None and instance.previous is not None:
         previous = Solution.from_dict(instance.previous)
 
+    if previous is not None:
+        # Imported here: solver.resolve builds on this module's result types.
+        from solver.resolve import resolve
+
+        return resolve(instance, previous, run)
+
     ledger = Ledger(instance)
     builder = Builder(instance, ledger, naive=naive)
-    if previous is not None:
-        _check_pins(instance, previous)
-        bookings = _keep_previous(instance, previous, ledger)
-    else:
-        run.note("constructing")
-        construction = construct(
-            instance,
-            naive=naive,
-            ledger=ledger,
-            deadline=run.until(0.45),
-        )
-        if not naive:
-            _retime_short_schools(instance, construction, run)
-        run.note("sectioning")
-        bookings = _section(instance, construction, options, until=run.until(0.7))
+    run.note("constructing")
+    construction = construct(instance, naive=naive, ledger=ledger, deadline=run.until(0.45))
+    if not naive:
+        _retime_short_schools(instance, construction, run)
+    run.note("sectioning")
+    bookings = _section(instance, construction)
     run.note("repairing")
     release_surplus(instance, bookings, ledger)
     seat_short_pupils(instance, bookings, ledger, until=run.until(0.78))
@@ -231,34 +228,18 @@ def _retime_short_schools(instance: Instance, construction: Construction, run: _
         )
 
 
-def _section(
-    instance: Instance, construction: Construction, options: Options, until: float | None
-) -> list[Booking]:
-    """Seat each cohort's pupils in its blocks; empty sessions give back their resources.
-
-    Each cohort gets an equal share of the time left until ``until``; when
-    none is left, the greedy deal stands.
-    """
+def _section(instance: Instance, construction: Construction) -> list[Booking]:
+    """Seat each cohort's pupils in its blocks; empty sessions give back their resources."""
     by_cohort: dict[str, list[list[Booking]]] = {}
     for block in construction.blocks:
         by_cohort.setdefault(block.plan.cohort.id, []).append(block.sessions)
     bookings: list[Booking] = []
     ledger = construction.ledger
-    waiting = [c for c in construction.cohorts if by_cohort.get(c.id)]
-    for position, cohort in enumerate(waiting):
-        blocks = by_cohort[cohort.id]
-        share = 0.5 if until is None else (until - time.monotonic()) / (len(waiting) - position)
-        if share >= 0.05:
-            seats = section_cohort(
-                instance,
-                cohort,
-                blocks,
-                time_limit=min(1.0, share),
-                seed=options.seed,
-                deterministic=options.deterministic,
-            )
-        else:
-            seats = section_greedy(instance, cohort, blocks)
+    for cohort in construction.cohorts:
+        blocks = by_cohort.get(cohort.id)
+        if not blocks:
+            continue
+        seats = section_greedy(instance, cohort, blocks)
         for block in blocks:
             for session in block:
                 pupils = seats[id(session)]
@@ -270,65 +251,6 @@ def _section(
                     ledger.pupil_book(pupil_id, session)
                 bookings.append(session)
     return bookings
-
-
-def _keep_previous(instance: Instance, previous: Solution, ledger: Ledger) -> list[Booking]:
-    """Pins exactly; every other previous session that the rules still allow, as it was."""
-    kept: list[Booking] = []
-    ordered = sorted(previous.sessions, key=lambda s: not s.pinned)
-    for session in ordered:
-        activity = instance.activity.get(session.activity)
-        room = instance.room.get(session.room)
-        if activity is None or room is None or session.day not in instance.days:
-            continue
-        booking = Booking(
-            activity=activity,
-            day=session.day,
-            start=session.start,
-            end=session.start + activity.minutes,
-            room=room,
-            coaches=list(session.coaches),
-            pinned=session.pinned,
-        )
-        if session.pinned:
-            booking.pupils = list(session.pupils)
-            ledger.book(booking)
-            kept.append(booking)
-            continue
-        if not _still_fits(instance, booking, ledger):
-            continue
-        pupils = [
-            p
-            for p in session.pupils
-            if p in instance.pupil
-            and ledger.pupil_can(p, activity, booking.day, booking.start, booking.end, booking.site)
-        ]
-        capacity = min(activity.max_group, room.capacity)
-        if len(pupils) < activity.min_group:
-            continue
-        booking.pupils = pupils[:capacity]
-        ledger.book(booking)
-        kept.append(booking)
-    return kept
-
-
-def _still_fits(instance: Instance, booking: Booking, ledger: Ledger) -> bool:
-    activity = booking.activity
-    if booking.end != booking.start + activity.minutes or not set(booking.room.kinds) & set(
-        activity.room_kinds
-    ):
-        return False
-    if not ledger.room_can(booking.room, booking.day, booking.start, booking.end):
-        return False
-    if len(set(booking.coaches)) != activity.coaches:
-        return False
-    for coach_id in booking.coaches:
-        coach = instance.coach.get(coach_id)
-        if coach is None or activity.skill not in coach.skills:
-            return False
-        if not ledger.coach_can(coach, booking.day, booking.start, booking.end, booking.site):
-            return False
-    return True
 
 
 def _to_solution(instance: Instance, bookings: list[Booking]) -> Solution:
@@ -351,17 +273,6 @@ def _to_solution(instance: Instance, bookings: list[Booking]) -> Solution:
         for i, b in enumerate(ordered)
     ]
     return Solution(instance=instance.name, sessions=sessions)
-
-
-def _check_pins(instance: Instance, previous: Solution) -> None:
-    """Refuse pins that break a hard rule on their own, naming them."""
-    pins = [s for s in previous.sessions if s.pinned]
-    if not pins:
-        return
-    report = check(instance, Solution(instance=instance.name, sessions=pins))
-    broken = [v for v in report.violations if v.rule != "H10"]
-    if broken:
-        raise PinConflict([f"{v.rule} {v.message}" for v in broken])
 
 
 def _strip_violations(

@@ -70,51 +70,66 @@ def seat_short_pupils(
         (p for p in instance.pupils if shortfall.deficit(p) > 0),
         key=lambda p: (-shortfall.deficit(p), p.id),
     )
+    reachable_of: dict[str, list[Booking]] = {}
+    classes_of: dict[int, set[str]] = {}
     for pupil in short:
         if until is not None and time.monotonic() > until:
             break
         school = instance.school_of(pupil)
-        reachable = [school] + [
-            s.id
-            for s in instance.sites
-            if s.id != school
-            and (t := instance.travel_minutes(school, s.id)) is not None
-            and t <= instance.max_pupil_travel_minutes
-        ]
+        if school not in reachable_of:
+            sites = [school] + [
+                s.id
+                for s in instance.sites
+                if s.id != school
+                and (t := instance.travel_minutes(school, s.id)) is not None
+                and t <= instance.max_pupil_travel_minutes
+            ]
+            reachable_of[school] = [b for site in sites for b in by_site[site] if not b.pinned]
+        options: dict[str, list[Booking]] = defaultdict(list)
+        for b in reachable_of[school]:
+            if b.activity.grades[0] <= pupil.grade <= b.activity.grades[1]:
+                options[b.activity.category].append(b)
         while shortfall.deficit(pupil) > 0:
-            useful = _useful(instance, pupil, shortfall)
+            useful = _Useful(instance, pupil, shortfall)
+            # The gain depends only on the session's category, length and whether
+            # it is a required activity not yet attended.
+            gains: dict[tuple[str, int, str | None], int] = {}
             best = None
-            for site in reachable:
-                for booking in by_site[site]:
-                    if booking.pinned:
-                        continue
-                    capacity = min(booking.activity.max_group, booking.room.capacity)
-                    if len(booking.pupils) >= capacity or pupil.id in booking.pupils:
-                        continue
-                    if not booking.activity.grades[0] <= pupil.grade <= booking.activity.grades[1]:
-                        continue
-                    if not useful(booking.activity):
-                        continue
-                    gain = shortfall.gain(pupil, booking)
-                    if gain <= 0:
-                        continue
-                    if not ledger.pupil_can(
-                        pupil.id,
-                        booking.activity,
-                        booking.day,
-                        booking.start,
-                        booking.end,
-                        booking.site,
-                    ):
-                        continue
-                    classes = {instance.pupil[q].class_id for q in booking.pupils}
-                    key = (-gain, pupil.class_id not in classes, booking.day, booking.start)
-                    if best is None or key < best[0]:
-                        best = (key, booking)
+            candidates = (
+                b for category, group in options.items() if useful.category(category) for b in group
+            )
+            for booking in candidates:
+                activity = booking.activity
+                capacity = min(activity.max_group, booking.room.capacity)
+                if len(booking.pupils) >= capacity or not useful(activity):
+                    continue
+                required = activity.id if activity.id in pupil.required else None
+                key = (activity.category, booking.minutes, required)
+                if key not in gains:
+                    gains[key] = shortfall.gain(pupil, booking)
+                gain = gains[key]
+                if gain <= 0 or (best is not None and -gain > best[0][0]):
+                    continue
+                if best is not None and -gain == best[0][0] and best[0][1] is False:
+                    continue  # cannot beat a session of the pupil's own class with this gain
+                if pupil.id in booking.pupils:
+                    continue
+                key = id(booking)
+                if key not in classes_of:
+                    classes_of[key] = {instance.pupil[q].class_id for q in booking.pupils}
+                rank = (-gain, pupil.class_id not in classes_of[key], booking.day, booking.start)
+                if best is not None and rank >= best[0]:
+                    continue
+                if not ledger.pupil_can(
+                    pupil.id, activity, booking.day, booking.start, booking.end, booking.site
+                ):
+                    continue
+                best = (rank, booking)
             if best is None:
                 break
             booking = best[1]
             booking.pupils.append(pupil.id)
+            classes_of.setdefault(id(booking), set()).add(pupil.class_id)
             ledger.pupil_book(pupil.id, booking)
             shortfall.add(pupil.id, booking)
             seated += 1
@@ -151,6 +166,17 @@ def open_sessions_for_short(
                 for day in [d for d in instance.days if d in window]:
                     start = window[day][0]
                     while start + activity.minutes <= window[day][1]:
+                        # Enough short pupils free then, before looking for a coach and room.
+                        free = sum(
+                            1
+                            for p in pupils
+                            if ledger.pupil_can(
+                                p.id, activity, day, start, start + activity.minutes, school
+                            )
+                        )
+                        if free < activity.min_group:
+                            start += instance.slot_minutes
+                            continue
                         booking = builder.find_session(
                             activity, school, day, start, activity.max_group
                         )
@@ -181,22 +207,29 @@ def open_sessions_for_short(
     return opened
 
 
-def _useful(instance: Instance, pupil: Pupil, shortfall: Shortfall):
+class _Useful:
     """A cheap test whether an activity could lower the pupil's deficit at all."""
-    programme = instance.programme_of(pupil)
-    received = shortfall.received[pupil.id]
-    short = {c for c, m in programme.category_minutes.items() if received[c] < m}
-    room = sum(received.values()) < programme.total_minutes
-    missing = {a for a in pupil.required if a not in shortfall.attended[pupil.id]}
 
-    def useful(activity) -> bool:
-        if activity.id in missing:
+    def __init__(self, instance: Instance, pupil: Pupil, shortfall: Shortfall):
+        programme = instance.programme_of(pupil)
+        received = shortfall.received[pupil.id]
+        self.short = {c for c, m in programme.category_minutes.items() if received[c] < m}
+        self.room = sum(received.values()) < programme.total_minutes
+        self.missing = {a for a in pupil.required if a not in shortfall.attended[pupil.id]}
+        self.missing_categories = {instance.activity[a].category for a in self.missing}
+
+    def category(self, category: str) -> bool:
+        """Some activity of the category could help."""
+        if category in self.missing_categories:
             return True
-        if not room:
-            return False
-        return activity.category in short or not short
+        return self.room and (category in self.short or not self.short)
 
-    return useful
+    def __call__(self, activity) -> bool:
+        if activity.id in self.missing:
+            return True
+        if not self.room:
+            return False
+        return activity.category in self.short or not self.short
 
 
 def _activities_by_need(instance: Instance, pupils: list[Pupil], shortfall: Shortfall):

@@ -65,53 +65,97 @@ class _Reader:
         self.ctx = _Context(instance)
         self.tt = _Timetable(instance, solution)
         self.resource: dict[tuple, str] = {}
+        self.causes: dict[tuple, tuple[str, set, tuple]] = {}
+        self.coaches_with: dict[str, list] = defaultdict(list)
+        for coach in instance.coaches:
+            for skill in coach.skills:
+                self.coaches_with[skill].append(coach)
 
     def slot_resource(self, school: str, activity: Activity, day: str, start: int) -> str:
         """ "free", "room" (no room free) or "coach" (a room, but no coaches) at that start."""
         key = (school, activity.id, day, start)
         if key in self.resource:
             return self.resource[key]
-        instance, tt = self.instance, self.tt
         end = start + activity.minutes
         rooms_free = False
         verdict = "room"
-        for site in self.ctx.reach[school]:
-            for room in self.ctx.rooms_at.get(site, []):
-                if not set(room.kinds) & set(activity.room_kinds):
-                    continue
-                if not any(
-                    a <= start and end <= b for a, b in self.ctx.room_spans(school, room, day)
+        short_handed: set[int] = set()  # sites (their coach lists) already found short
+        for spans, booked, coaches in self._day_options(school, activity, day):
+            if not any(a <= start and end <= b for a, b in spans) or _busy(booked, start, end):
+                continue
+            rooms_free = True
+            if id(coaches) in short_handed:
+                continue
+            free = 0
+            for available, busy in coaches:
+                if any(a <= start and end <= b for a, b in available) and not _busy(
+                    busy, start, end
                 ):
-                    continue
-                if _busy(tt.by_room[(room.id, day)], start, end):
-                    continue
-                rooms_free = True
-                free = 0
-                for coach in instance.coaches:
-                    if activity.skill not in coach.skills:
-                        continue
-                    if coach.sites is not None and room.site not in coach.sites:
-                        continue
-                    if not any(a <= start and end <= b for a, b in coach.available.get(day, [])):
-                        continue
-                    if _busy(tt.by_coach[(coach.id, day)], start, end):
-                        continue
-                    if tt.coach_day[(coach.id, day)] + activity.minutes > coach.max_minutes_per_day:
-                        continue
-                    if tt.coach_week[coach.id] + activity.minutes > coach.max_minutes_per_week:
-                        continue
                     free += 1
                     if free >= activity.coaches:
+                        verdict = "free"
                         break
-                if free >= activity.coaches:
-                    verdict = "free"
-                    break
             if verdict == "free":
                 break
+            short_handed.add(id(coaches))
         if verdict != "free" and rooms_free:
             verdict = "coach"
         self.resource[key] = verdict
         return verdict
+
+    def _verdicts(self, school: str, activity: Activity, day: str) -> dict[int, str]:
+        """Verdicts by start, shared by activities that need the same room kinds, skill,
+        minutes and number of coaches."""
+        key = (
+            "verdicts", school, day, activity.skill, activity.room_kinds, activity.minutes,
+            activity.coaches,
+        )  # fmt: skip
+        if key not in self.resource:
+            self.resource[key] = {}  # type: ignore[assignment]
+        return self.resource[key]  # type: ignore[return-value]
+
+    def _day_options(self, school: str, activity: Activity, day: str) -> list:
+        """The rooms of the kind open to X's pupils that day (their spans and bookings), each
+        with the coaches who may lead the activity there that day (availability, bookings);
+        what does not depend on the start, worked out once per school, activity and day."""
+        key = ("options", school, day, activity.skill, activity.room_kinds, activity.minutes)
+        if key in self.resource:
+            return self.resource[key]  # type: ignore[return-value]
+        options = []
+        for site in self.ctx.reach[school]:
+            rooms = self._rooms_of_kinds(site, activity.room_kinds)
+            if not rooms:
+                continue
+            here = self._coaches_at(activity, day, site)
+            for room in rooms:
+                spans = self.ctx.room_spans(school, room, day)
+                if spans:
+                    options.append((spans, self.tt.by_room[(room.id, day)], here))
+        self.resource[key] = options  # type: ignore[assignment]
+        return options
+
+    def _rooms_of_kinds(self, site: str, kinds: tuple[str, ...]) -> list:
+        key = ("rooms", site, kinds)
+        if key not in self.resource:
+            self.resource[key] = [  # type: ignore[assignment]
+                room for room in self.ctx.rooms_at.get(site, []) if set(room.kinds) & set(kinds)
+            ]
+        return self.resource[key]  # type: ignore[return-value]
+
+    def _coaches_at(self, activity: Activity, day: str, site: str) -> list:
+        """Coaches who may still lead the activity at the site that day: (availability, bookings)."""
+        key = ("coaches", activity.skill, activity.minutes, day, site)
+        if key not in self.resource:
+            tt = self.tt
+            self.resource[key] = [  # type: ignore[assignment]
+                (coach.available[day], tt.by_coach[(coach.id, day)])
+                for coach in self.coaches_with.get(activity.skill, ())
+                if coach.available.get(day)
+                and (coach.sites is None or site in coach.sites)
+                and tt.coach_day[(coach.id, day)] + activity.minutes <= coach.max_minutes_per_day
+                and tt.coach_week[coach.id] + activity.minutes <= coach.max_minutes_per_week
+            ]
+        return self.resource[key]  # type: ignore[return-value]
 
     def kept(self, pupil: Pupil, category: str | None) -> list[Session]:
         """The pupil's sessions it needs: one of a category beyond its minimum could give way."""
@@ -151,7 +195,26 @@ class _Reader:
     def cause(
         self, pupil: Pupil, category: str | None, activities: list[Activity]
     ) -> tuple[str, set, tuple]:
-        """Why the pupil got no more of these activities; the slots where only a group was missing."""
+        """Why the pupil got no more of these activities; the slots where only a group was missing.
+
+        Pupils of one cohort share their sessions, so the answer is kept per kind of pupil:
+        school, grade, category, sessions, required activities and unavailability."""
+        school = self.instance.school_of(pupil)
+        key = (
+            school,
+            pupil.grade,
+            category,
+            tuple(s.id for s in self.tt.by_pupil.get(pupil.id, [])),
+            pupil.required,
+            tuple(sorted((d, tuple(spans)) for d, spans in pupil.unavailable.items())),
+        )
+        if key not in self.causes:
+            self.causes[key] = self._cause(pupil, category, activities)
+        return self.causes[key]
+
+    def _cause(
+        self, pupil: Pupil, category: str | None, activities: list[Activity]
+    ) -> tuple[str, set, tuple]:
         school = self.instance.school_of(pupil)
         mine = self.kept(pupil, category)
         taken = defaultdict(int)
@@ -169,14 +232,20 @@ class _Reader:
         days: set = set()
         for activity in options:
             for day in self.instance.days:
-                for start in self.starts(pupil, activity, day, True, mine):
-                    seen_time = True
-                    verdict = self.slot_resource(school, activity, day, start)
+                starts = self.starts(pupil, activity, day, True, mine)
+                if not starts:
+                    continue
+                seen_time = True
+                days.add(day)
+                verdicts = self._verdicts(school, activity, day)
+                for start in starts:
+                    verdict = verdicts.get(start)
+                    if verdict is None:
+                        verdict = verdicts[start] = self.slot_resource(school, activity, day, start)
                     if verdict != "room":
                         seen_room = True
                     if verdict == "free":
                         open_slots.add((activity.id, day, start))
-                    days.add(day)
         ordered = tuple(d for d in self.instance.days if d in days)
         if open_slots:
             return "open", open_slots, ordered

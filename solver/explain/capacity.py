@@ -20,7 +20,12 @@ minimums):
   each activity at most once a day and ``max_per_week`` times (H4, H5); an
   activity whose ``min_group`` exceeds every pupil who could join it never runs.
 
-Then c delivers at most ``min(R, K, sum_p min(m_p, U_p))`` of the N minutes, and
+- **rooms and coaches on the same day**: a session needs both at once, so with
+  ``R_d`` and ``K_d`` the same bounds for one day, c gives at most
+  ``J = sum_d min(R_d, K_d)`` (a gym open only on days no coach of the skill works
+  gives nothing; this keeps a suggestion from opening a room on such a day).
+
+Then c delivers at most ``min(R, K, J, sum_p min(m_p, U_p))`` of the N minutes, and
 since a pupil's deficit is at least the sum of its category shortfalls, X is short
 at least ``N - that`` (the spec's deficit formula; all bounds are per school, so
 they add up over schools). Likewise a pupil's whole programme: at most
@@ -34,10 +39,11 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from solver.explain.findings import Finding, Suggestion
 from solver.instance import Activity, Coach, Instance, Pupil, Room
-from solver.times import Interval, merge
+from solver.times import Interval, format_time, merge, parse_time
 
 INF = 10**9
 
@@ -60,10 +66,21 @@ class Cell:
     coach_activities: list[str] = field(default_factory=list)
     coach_days: list[str] = field(default_factory=list)
     blocked: list[tuple[Activity, int]] = field(default_factory=list)  # (activity, pool)
+    # per day: pupil-minutes the rooms can hold and the coaches can lead that day
+    room_by_day: dict[str, int] = field(default_factory=dict)
+    coach_by_day: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def joint(self) -> int:
+        """A session needs a room and a coach on the same day: ``sum_d min(R_d, K_d)``."""
+        days = self.room_by_day.keys() | self.coach_by_day.keys()
+        if not days:
+            return INF
+        return sum(min(self.room_by_day.get(d, 0), self.coach_by_day.get(d, 0)) for d in days)
 
     @property
     def deliverable(self) -> int:
-        return min(self.rooms, self.coaches, self.pupil_cap)
+        return min(self.rooms, self.coaches, self.joint, self.pupil_cap)
 
     @property
     def short(self) -> int:
@@ -190,16 +207,16 @@ class _Context:
             None if room.available is None else room.available.get(day, []), lo + travel, hi
         )
 
-    def coach_minutes(self, school: str, coach: Coach) -> tuple[int, list[str]]:
-        """Most minutes the coach can work within X's window, and on which days."""
+    def coach_minutes(self, school: str, coach: Coach) -> tuple[int, dict[str, int]]:
+        """Most minutes the coach can work within X's window, and per day."""
         key = ("coach", school, coach.id)
         if key not in self.memo:
             self.memo[key] = self._coach_minutes(school, coach)
         return self.memo[key]
 
-    def _coach_minutes(self, school: str, coach: Coach) -> tuple[int, list[str]]:
+    def _coach_minutes(self, school: str, coach: Coach) -> tuple[int, dict[str, int]]:
         week = 0
-        days = []
+        days: dict[str, int] = {}
         for day in self.instance.days:
             window = self.instance.site[school].window.get(day)
             if window is None:
@@ -208,7 +225,7 @@ class _Context:
             minutes = min(coach.max_minutes_per_day, _length(spans))
             if minutes > 0:
                 week += minutes
-                days.append(day)
+                days[day] = min(minutes, coach.max_minutes_per_week)
         return min(week, coach.max_minutes_per_week), days
 
 
@@ -248,6 +265,7 @@ def _places_of(ctx: _Context, school: str, activity: Activity) -> int:
 def _room_bound(ctx: _Context, school: str, activities: list[Activity]):
     total = 0
     names, days = [], set()
+    by_day: dict[str, int] = defaultdict(int)
     for site in ctx.reach[school]:
         for room in ctx.rooms_at.get(site, []):
             fitting = [a for a in activities if set(room.kinds) & set(a.room_kinds)]
@@ -261,12 +279,13 @@ def _room_bound(ctx: _Context, school: str, activities: list[Activity]):
                 usable = sum(b - a for a, b in spans if b - a >= shortest)
                 if usable:
                     days.add(day)
+                    by_day[day] += usable * places
                 minutes += usable
             if minutes:
                 total += minutes * places
                 names.append(room.name)
     order = [d for d in ctx.instance.days if d in days]
-    return total, names, order
+    return total, names, order, dict(by_day)
 
 
 def _coach_bound(ctx: _Context, school: str, activities: list[Activity]):
@@ -275,6 +294,7 @@ def _coach_bound(ctx: _Context, school: str, activities: list[Activity]):
     rate = {a.id: _places(ctx, school, a) / a.coaches for a in activities}
     total = 0.0
     names, days = [], set()
+    by_day: dict[str, float] = defaultdict(float)
     for coach in instance.coaches:
         if coach.sites is not None and not (reach & set(coach.sites)):
             continue
@@ -285,9 +305,12 @@ def _coach_bound(ctx: _Context, school: str, activities: list[Activity]):
         if minutes:
             total += minutes * best
             days.update(on)
+            for day, today in on.items():
+                by_day[day] += today * best
             names += [a.name for a in activities if a.skill in coach.skills]
     order = [d for d in instance.days if d in days]
-    return int(total), list(dict.fromkeys(names)), order
+    per_day = {d: int(v) for d, v in by_day.items()}
+    return int(total), list(dict.fromkeys(names)), order, per_day
 
 
 def _free(ctx: _Context, pupil: Pupil, day: str, unavailable: bool = True) -> list[Interval]:
@@ -383,11 +406,11 @@ def _school_cells(ctx: _Context, school: str) -> tuple[dict[tuple[str, str], Cel
             cap += min(m, _pupil_category_cap(ctx, pupil, usable, True))
             cap_free += min(m, _pupil_category_cap(ctx, pupil, usable, False))
             cap_all += min(m, _pupil_category_cap(ctx, pupil, every, True))
-        rooms, room_names, room_days = _room_bound(ctx, school, usable)
-        coaches, coach_acts, coach_days = _coach_bound(ctx, school, usable)
+        rooms, room_names, room_days, room_by_day = _room_bound(ctx, school, usable)
+        coaches, coach_acts, coach_days, coach_by_day = _coach_bound(ctx, school, usable)
         cells[(school, category)] = Cell(
             school, category, need, count, rooms, coaches, cap, cap_free, cap_all,
-            room_names, room_days, coach_acts, coach_days, blocked,
+            room_names, room_days, coach_acts, coach_days, blocked, room_by_day, coach_by_day,
         )  # fmt: skip
     short = short_free = short_pupils = 0
     for pupil in pupils:
@@ -474,18 +497,30 @@ def _cell_findings(ctx: _Context, cell: Cell) -> list[Finding]:
             f.days = tuple(ctx.instance.site[cell.school].window)
             f.supply = cell.pupil_cap
             found.append(f)
-    resource = max(0, min(cell.need, cell.pupil_cap) - min(cell.rooms, cell.coaches))
+    supply = min(cell.rooms, cell.coaches, cell.joint)
+    resource = max(0, min(cell.need, cell.pupil_cap) - supply)
     if resource > 0:
-        if cell.rooms <= cell.coaches:
+        if supply < min(cell.rooms, cell.coaches):
+            # enough of both over the week, but not on the same days: which is missing where
+            rooms_idle = sum(
+                max(0, r - cell.coach_by_day.get(d, 0)) for d, r in cell.room_by_day.items()
+            )
+            coaches_idle = sum(
+                max(0, k - cell.room_by_day.get(d, 0)) for d, k in cell.coach_by_day.items()
+            )
+            room_side = coaches_idle > rooms_idle
+        else:
+            room_side = cell.rooms <= cell.coaches
+        if room_side:
             f = _base(ctx, cell, "room", resource)
             f.supply, f.resources, f.days = (
-                cell.rooms,
+                supply,
                 tuple(cell.room_names),
                 tuple(cell.room_days),
             )
         else:
             f = _base(ctx, cell, "coach", resource)
-            f.supply = cell.coaches
+            f.supply = supply
             f.resources = tuple(cell.coach_activities) or tuple(
                 a.name for a in ctx.by_category[cell.category]
             )
@@ -551,33 +586,10 @@ def _candidates(instance: Instance, report: CapacityReport, f: Finding) -> list[
                     _length(_clip(room.available.get(day, []), lo, hi)) < hi - lo
                 )
                 if room.site == school and closed:
-                    out.append(
-                        Suggestion(
-                            "open_room",
-                            {
-                                "room": room.name,
-                                "site": site.name,
-                                "day": day,
-                                "start": lo,
-                                "end": hi,
-                            },  # fmt: skip
-                            change=_open_room(room.id, day, lo, hi),
-                        )
-                    )
-            out.append(
-                Suggestion(
-                    "extra_room",
-                    {
-                        "room_kind": kind,
-                        "capacity": capacity,
-                        "day": day,
-                        "start": lo,
-                        "end": hi,
-                        "site": site.name,
-                    },  # fmt: skip
-                    change=_add_room(school, kind, capacity, day, lo, hi),
-                )
-            )
+                    edit = {"kind": "open_room", "room": room.id, "day": day}
+                    out.append(_suggestion(instance, {**edit, **_span(lo, hi)}))
+            edit = {"kind": "extra_room", "site": school, "room_kind": kind, "capacity": capacity}
+            out.append(_suggestion(instance, {**edit, "day": day, **_span(lo, hi)}))
     elif f.kind == "coach" and f.category:
         usable, _ = _usable(ctx, school, f.category)
         rated = sorted(
@@ -586,118 +598,223 @@ def _candidates(instance: Instance, report: CapacityReport, f: Finding) -> list[
         )
         for activity in rated[:2]:
             for day, (lo, hi) in site.window.items():
-                out.append(
-                    Suggestion(
-                        "extra_coach",
-                        {
-                            "activity": activity.name,
-                            "skill": activity.skill,
-                            "day": day,
-                            "start": lo,
-                            "end": hi,
-                            "site": site.name,
-                        },  # fmt: skip
-                        change=_add_coach(school, activity.skill, day, lo, hi),
-                    )
-                )
+                edit = {"kind": "extra_coach", "site": school, "skill": activity.skill}
+                suggestion = _suggestion(instance, {**edit, "day": day, **_span(lo, hi)})
+                suggestion.params["activity"] = activity.name
+                out.append(suggestion)
     elif f.kind == "window":
         for day, (_, hi) in site.window.items():
             end = min(hi + 60, 24 * 60)
             if end > hi:
-                out.append(
-                    Suggestion(
-                        "extend_window",
-                        {"site": site.name, "day": day, "end": end},
-                        change=_extend_window(school, day, end),
-                    )
-                )
+                edit = {"kind": "extend_window", "site": school, "day": day}
+                out.append(_suggestion(instance, {**edit, "end": format_time(end)}))
     elif f.kind == "pupil_unavailable":
-        out.append(
-            Suggestion(
-                "check_unavailable",
-                {"pupils": f.pupils},
-                change=_clear_unavailable(school),
-            )
-        )
+        suggestion = _suggestion(instance, {"kind": "clear_unavailable", "site": school})
+        suggestion.params["pupils"] = f.pupils
+        out.append(suggestion)
     elif f.kind == "group_minimum":
         for activity_id in f.details.get("activities", []):
             size = max(1, int(f.details.get("pool", 1)))
-            name = instance.activity[activity_id].name
-            out.append(
-                Suggestion(
-                    "lower_min_group",
-                    {"activity": name, "size": size},
-                    change=_lower_min_group(activity_id, size),
-                )
-            )
+            edit = {"kind": "lower_min_group", "activity": activity_id, "size": size}
+            out.append(_suggestion(instance, edit))
     return out
 
 
-def _add_room(school: str, kind: str, capacity: int, day: str, lo: int, hi: int):
-    def change(instance: Instance) -> Instance:
-        ident = f"{school}-extra-{kind}-{day}"
-        room = Room(ident, school, f"extra {kind}", (kind,), capacity, {day: [(lo, hi)]})
-        return dataclasses.replace(instance, rooms=(*instance.rooms, room))
+# -- edits: a suggestion or a coordinator's what-if, as data ------------------------------
+#
+# An edit is a JSON-ready dict (ids and "HH:MM" times) so a suggestion can be stored,
+# shown and tried again later on a copy of the data (a what-if solve):
+#
+#   {"kind": "extra_coach", "site": S, "skill": K, "day": D, "start": T, "end": T}
+#   {"kind": "extra_room", "site": S, "room_kind": K, "capacity": N, "day": D, "start": T, "end": T}
+#   {"kind": "extend_window", "site": S, "day": D, "end": T}
+#   {"kind": "open_room", "room": R, "day": D, "start": T, "end": T}
+#   {"kind": "lower_min_group", "activity": A, "size": N}
+#   {"kind": "clear_unavailable", "site": S}
+#
+# Coaches and rooms an edit adds get ids starting with HYPOTHETICAL, so a stored draft
+# can tell them from real ones.
 
-    return change
+HYPOTHETICAL = "x-"
 
+EDIT_KINDS = (
+    "extra_coach",
+    "extra_room",
+    "extend_window",
+    "open_room",
+    "lower_min_group",
+    "clear_unavailable",
+)
 
-def _open_room(room_id: str, day: str, lo: int, hi: int):
-    def change(instance: Instance) -> Instance:
-        rooms = []
-        for room in instance.rooms:
-            if room.id == room_id and room.available is not None:
-                available = dict(room.available)
-                available[day] = merge([*available.get(day, []), (lo, hi)])
-                room = dataclasses.replace(room, available=available)
-            rooms.append(room)
-        return dataclasses.replace(instance, rooms=tuple(rooms))
-
-    return change
-
-
-def _add_coach(school: str, skill: str, day: str, lo: int, hi: int):
-    def change(instance: Instance) -> Instance:
-        coach = Coach(
-            f"{school}-extra-{skill}-{day}", "extra", (skill,), {day: [(lo, hi)]},
-            hi - lo, hi - lo, (school,),
-        )  # fmt: skip
-        return dataclasses.replace(instance, coaches=(*instance.coaches, coach))
-
-    return change
+# The suggestion kind that reads an edit kind (reviewing absences, not clearing them).
+_SUGGESTION_KIND = {"clear_unavailable": "check_unavailable"}
 
 
-def _extend_window(school: str, day: str, end: int):
-    def change(instance: Instance) -> Instance:
-        sites = []
-        for site in instance.sites:
-            if site.id == school and day in site.window:
-                window = dict(site.window)
-                window[day] = (window[day][0], end)
-                site = dataclasses.replace(site, window=window)
-            sites.append(site)
-        return dataclasses.replace(instance, sites=tuple(sites))
-
-    return change
+def _span(lo: int, hi: int) -> dict[str, str]:
+    return {"start": format_time(lo), "end": format_time(hi)}
 
 
-def _clear_unavailable(school: str):
-    def change(instance: Instance) -> Instance:
-        pupils = tuple(
-            dataclasses.replace(p, unavailable={}) if instance.school_of(p) == school else p
-            for p in instance.pupils
+def _suggestion(instance: Instance, edit: dict[str, Any]) -> Suggestion:
+    suggestion = edit_suggestion(instance, edit)
+    suggestion.change = lambda changed: apply_edit(changed, edit)
+    return suggestion
+
+
+def edit_suggestion(instance: Instance, edit: dict[str, Any]) -> Suggestion:
+    """The edit as a ``Suggestion`` (names the coordinator knows), for its text in either language."""
+    check_edit(instance, edit)
+    kind = edit["kind"]
+    params: dict[str, Any] = {}
+    if "day" in edit:
+        params["day"] = edit["day"]
+    for key in ("start", "end"):
+        if key in edit:
+            params[key] = parse_time(edit[key])
+    if "site" in edit:
+        params["site"] = instance.site[edit["site"]].name
+    if kind == "extra_coach":
+        names = [a.name for a in instance.activities if a.skill == edit["skill"]]
+        params["activity"] = ", ".join(dict.fromkeys(names)) or edit["skill"]
+    elif kind == "extra_room":
+        params["room_kind"] = edit["room_kind"]
+        params["capacity"] = int(edit["capacity"])
+    elif kind == "open_room":
+        room = instance.room[edit["room"]]
+        params["room"] = room.name
+        params["site"] = instance.site[room.site].name
+    elif kind == "lower_min_group":
+        params["activity"] = instance.activity[edit["activity"]].name
+        params["size"] = int(edit["size"])
+    elif kind == "clear_unavailable":
+        params["pupils"] = sum(
+            1 for p in instance.pupils if p.unavailable and instance.school_of(p) == edit["site"]
         )
-        return dataclasses.replace(instance, pupils=pupils)
-
-    return change
+    return Suggestion(_SUGGESTION_KIND.get(kind, kind), params, edit=dict(edit))
 
 
-def _lower_min_group(activity_id: str, size: int):
-    def change(instance: Instance) -> Instance:
-        activities = tuple(
-            dataclasses.replace(a, min_group=min(a.min_group, size)) if a.id == activity_id else a
-            for a in instance.activities
-        )
-        return dataclasses.replace(instance, activities=activities)
+def check_edit(instance: Instance, edit: Any) -> None:
+    """Raises ``ValueError`` with a short message when the edit does not fit the instance."""
+    if not isinstance(edit, dict) or edit.get("kind") not in EDIT_KINDS:
+        raise ValueError(f"unknown change {edit!r}")
+    kind = edit["kind"]
+    if "site" in edit and edit["site"] not in instance.site:
+        raise ValueError(f'unknown site "{edit["site"]}"')
+    if kind in ("extend_window", "clear_unavailable") and (
+        "site" not in edit or instance.site[edit["site"]].kind != "school"
+    ):
+        raise ValueError(f"{kind}: a school is needed")
+    if "day" in edit and edit["day"] not in instance.days:
+        raise ValueError(f'unknown day "{edit["day"]}"')
+    times = [parse_time(edit[k]) for k in ("start", "end") if k in edit]
+    if len(times) == 2 and times[0] >= times[1]:
+        raise ValueError(f"{kind}: the start must be before the end")
+    if kind == "extra_coach" and edit.get("skill") not in {a.skill for a in instance.activities}:
+        raise ValueError(f'no activity needs the skill "{edit.get("skill")}"')
+    if kind == "extra_room":
+        kinds = {k for a in instance.activities for k in a.room_kinds}
+        if edit.get("room_kind") not in kinds:
+            raise ValueError(f'no activity uses a room of kind "{edit.get("room_kind")}"')
+        if int(edit.get("capacity", 0)) < 1:
+            raise ValueError("extra_room: the capacity must be at least 1")
+    if kind == "extend_window":
+        window = instance.site[edit["site"]].window.get(edit["day"])
+        if window is None:
+            raise ValueError(f"extend_window: the school has no window on {edit['day']}")
+        if parse_time(edit["end"]) <= window[1]:
+            raise ValueError("extend_window: the new end must be later than the current end")
+    if kind == "open_room" and edit.get("room") not in instance.room:
+        raise ValueError(f'unknown room "{edit.get("room")}"')
+    if kind == "lower_min_group":
+        if edit.get("activity") not in instance.activity:
+            raise ValueError(f'unknown activity "{edit.get("activity")}"')
+        if int(edit.get("size", 0)) < 1:
+            raise ValueError("lower_min_group: the size must be at least 1")
 
-    return change
+
+def apply_edits(instance: Instance, edits: list[dict[str, Any]]) -> Instance:
+    """A copy of the instance with every edit made, in order (the original is untouched)."""
+    for number, edit in enumerate(edits, 1):
+        instance = apply_edit(instance, edit, number)
+    return instance
+
+
+def apply_edit(instance: Instance, edit: dict[str, Any], number: int = 0) -> Instance:
+    """A copy of the instance with one edit made; ``number`` keeps added ids apart."""
+    check_edit(instance, edit)
+    kind = edit["kind"]
+    day = edit.get("day", "")
+    lo = parse_time(edit["start"]) if "start" in edit else 0
+    hi = parse_time(edit["end"]) if "end" in edit else 0
+    if kind == "extra_coach":
+        ident = f"{HYPOTHETICAL}{number}-coach-{edit['skill']}-{day}"
+        return _add_coach(instance, ident, edit["site"], edit["skill"], day, lo, hi)
+    if kind == "extra_room":
+        ident = f"{HYPOTHETICAL}{number}-room-{edit['room_kind']}-{day}"
+        capacity = int(edit["capacity"])
+        return _add_room(instance, ident, edit["site"], edit["room_kind"], capacity, day, lo, hi)
+    if kind == "extend_window":
+        return _extend_window(instance, edit["site"], day, hi)
+    if kind == "open_room":
+        return _open_room(instance, edit["room"], day, lo, hi)
+    if kind == "lower_min_group":
+        return _lower_min_group(instance, edit["activity"], int(edit["size"]))
+    return _clear_unavailable(instance, edit["site"])
+
+
+def _add_room(instance, ident, site, kind, capacity, day, lo, hi) -> Instance:
+    room = Room(ident, site, f"extra {kind}", (kind,), capacity, {day: [(lo, hi)]})
+    return dataclasses.replace(instance, rooms=(*instance.rooms, room))
+
+
+def _open_room(instance: Instance, room_id: str, day: str, lo: int, hi: int) -> Instance:
+    rooms = []
+    for room in instance.rooms:
+        if room.id == room_id and room.available is not None:
+            available = dict(room.available)
+            available[day] = merge([*available.get(day, []), (lo, hi)])
+            room = dataclasses.replace(room, available=available)
+        rooms.append(room)
+    return dataclasses.replace(instance, rooms=tuple(rooms))
+
+
+def _add_coach(instance, ident, site, skill, day, lo, hi) -> Instance:
+    """A coach for one afternoon "at" the site: for a school also at the venues its pupils
+    walk to (the gym of a school may be in the sports hall next door)."""
+    sites = [site]
+    if instance.site[site].kind == "school":
+        sites += [
+            s.id
+            for s in instance.sites
+            if s.id != site
+            and (t := instance.travel_minutes(site, s.id)) is not None
+            and t <= instance.max_pupil_travel_minutes
+        ]
+    coach = Coach(ident, "extra", (skill,), {day: [(lo, hi)]}, hi - lo, hi - lo, tuple(sites))
+    return dataclasses.replace(instance, coaches=(*instance.coaches, coach))
+
+
+def _extend_window(instance: Instance, school: str, day: str, end: int) -> Instance:
+    sites = []
+    for site in instance.sites:
+        if site.id == school and day in site.window:
+            window = dict(site.window)
+            window[day] = (window[day][0], end)
+            site = dataclasses.replace(site, window=window)
+        sites.append(site)
+    return dataclasses.replace(instance, sites=tuple(sites))
+
+
+def _clear_unavailable(instance: Instance, school: str) -> Instance:
+    pupils = tuple(
+        dataclasses.replace(p, unavailable={}) if instance.school_of(p) == school else p
+        for p in instance.pupils
+    )
+    return dataclasses.replace(instance, pupils=pupils)
+
+
+def _lower_min_group(instance: Instance, activity_id: str, size: int) -> Instance:
+    activities = tuple(
+        dataclasses.replace(a, min_group=min(a.min_group, size)) if a.id == activity_id else a
+        for a in instance.activities
+    )
+    return dataclasses.replace(instance, activities=activities)

@@ -107,6 +107,8 @@ class Suggestion:
     kind: str  # extra_room | open_room | extra_coach | extend_window | check_unavailable | lower_min_group
     params: dict[str, Any]
     recovers: int = 0
+    # the change as data (``solver.explain.capacity`` edits): stored, shown, tried as a what-if
+    edit: dict[str, Any] | None = None
     change: Callable[[Instance], Instance] | None = field(default=None, repr=False, compare=False)
 
     def apply(self, instance: Instance) -> Instance:
@@ -192,6 +194,7 @@ class Finding:
                 "kind": self.suggestion.kind,
                 "recovers_minutes": self.suggestion.recovers,
                 "text": self.suggestion.text(language),
+                "edit": self.suggestion.edit,
             }
         return data
 
@@ -280,16 +283,17 @@ def _coach_body(f: Finding, language: str) -> str:
         if language == "nl":
             return f"{_short_lead(f, language)}: op de vrije tijden ({days}) is geen coach voor {acts} meer beschikbaar."
         return f"{_short_lead(f, language)}: at the free times ({days}) no coach for {acts} is available."
+    when = f" ({days})" if f.days else ""
     if language == "nl":
         return (
-            f"{_short_lead(f, language)}: de coaches voor {acts} kunnen binnen het venster "
-            f"({days}) samen hoogstens {hours(f.supply, language)} van de "
+            f"{_short_lead(f, language)}: de coaches voor {acts} kunnen binnen het venster"
+            f"{when} samen hoogstens {hours(f.supply, language)} van de "
             f"{hours(f.need, language)} uur geven."
         )
     return (
         f"{_short_lead(f, language)}: the coaches for {acts} can give at most "
         f"{hours(f.supply, language)} of the {hours(f.need, language)} pupil-hours "
-        f"within the window ({days})."
+        f"within the window{when}."
     )
 
 
