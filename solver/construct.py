@@ -11,6 +11,7 @@ across schools; improvement happens afterwards.
 from __future__ import annotations
 
 import itertools
+import random
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -400,11 +401,20 @@ def construct(
     naive: bool = False,
     ledger: Ledger | None = None,
     deadline: float | None = None,
+    schools: set[str] | None = None,
+    rng: random.Random | None = None,
 ) -> Construction:
-    """Cohorts, their block plans and a greedy placement of every block."""
+    """Cohorts, their block plans and a greedy placement of every block.
+
+    ``schools`` limits the work to their cohorts (the ledger holds the rest of
+    the district); ``rng`` shuffles the order among equally urgent blocks, so
+    that a school rebuilt again comes out differently.
+    """
     ledger = ledger or Ledger(instance)
     builder = Builder(instance, ledger, naive=naive)
     cohorts = cohorts_build(instance)
+    if schools is not None:
+        cohorts = [c for c in cohorts if c.school in schools]
     plans: list[BlockPlan] = []
     candidates: dict[tuple[str, str, int], list[Activity]] = {}
     wishes_by_cohort: dict[str, dict[str, float]] = {}
@@ -449,6 +459,7 @@ def construct(
                 id(p) in extra,
                 -scarcity[p.category],
                 p.index,
+                rng.random() if rng else 0,
                 p.cohort.school,
                 p.cohort.id,
             ),

@@ -30,8 +30,9 @@ from solver.construct import Builder, Construction, construct, retime_school
 from solver.improve import improve_schedule
 from solver.instance import Instance, InstanceError, load_instance
 from solver.ledger import Booking, Ledger
+from solver.recreate import recreate_short_schools
 from solver.repair import open_sessions_for_short, release_surplus, seat_short_pupils
-from solver.sectioning import section_greedy
+from solver.sectioning import seat_cohorts
 from solver.solution import Session, Solution, SolutionError, load_solution, save_solution
 
 log = logging.getLogger(__name__)
@@ -149,26 +150,32 @@ def solve(
     ledger = Ledger(instance)
     builder = Builder(instance, ledger, naive=naive)
     run.note("constructing")
-    construction = construct(instance, naive=naive, ledger=ledger, deadline=run.until(0.45))
+    construction = construct(instance, naive=naive, ledger=ledger, deadline=run.until(0.3))
     if not naive:
         _retime_short_schools(instance, construction, run)
     run.note("sectioning")
-    bookings = _section(instance, construction)
+    bookings = seat_cohorts(instance, construction)
     run.note("repairing")
     release_surplus(instance, bookings, ledger)
-    seat_short_pupils(instance, bookings, ledger, until=run.until(0.78))
-    bookings += open_sessions_for_short(instance, bookings, ledger, builder, until=run.until(0.85))
-    seat_short_pupils(instance, bookings, ledger, until=run.until(0.9))
+    seat_short_pupils(instance, bookings, ledger, until=run.until(0.4))
+    bookings += open_sessions_for_short(instance, bookings, ledger, builder, until=run.until(0.45))
+    seat_short_pupils(instance, bookings, ledger, until=run.until(0.5))
     solution = _to_solution(instance, bookings)
     report = run.report(solution, "constructed")
 
+    def better(candidate: list[Booking], stage: str) -> None:
+        nonlocal solution, report
+        solution = _to_solution(instance, candidate)
+        report = run.report(solution, stage)
+
+    if not naive and report.unmet_minutes > 0 and run.remaining() > 1:
+        run.note("rebuilding short schools")
+        bookings = recreate_short_schools(
+            instance, bookings, ledger, seed=seed, until=run.until(0.85)
+        )
+        better(bookings, "rebuilt short schools")
+
     if improve and not naive and run.remaining() > 1:
-
-        def better(candidate: list[Booking], stage: str) -> None:
-            nonlocal solution, report
-            solution = _to_solution(instance, candidate)
-            report = run.report(solution, stage)
-
         bookings = improve_schedule(instance, bookings, ledger, run, better)
         solution = _to_solution(instance, bookings)
         report = check(instance, solution)
@@ -181,7 +188,7 @@ def solve(
         solution, report = _strip_violations(instance, solution, report)
         stripped = before - len(solution.sessions)
     solution.stats = {
-        "solver": "extended-day engine (cohorts, greedy, CP-SAT sectioning and LNS)",
+        "solver": "extended-day engine (cohorts, greedy placement and sectioning, repair, CP-SAT LNS)",
         "seconds": round(run.elapsed(), 2),
         "status": "COMPLETE" if report.unmet_minutes == 0 else "PARTIAL",
         "coverage": round(report.coverage, 6),
@@ -205,7 +212,7 @@ def _retime_short_schools(instance: Instance, construction: Construction, run: _
     """CP-SAT per school where the greedy left blocks unplaced, worst first."""
     options = run.options
     schools = construction.short_schools()
-    until = run.until(0.5)
+    until = run.until(0.35)
     for position, school in enumerate(schools):
         if until is None:
             # Reproducible runs spend a fixed amount of deterministic time.
@@ -226,31 +233,6 @@ def _retime_short_schools(instance: Instance, construction: Construction, run: _
             seed=options.seed,
             deterministic=options.deterministic,
         )
-
-
-def _section(instance: Instance, construction: Construction) -> list[Booking]:
-    """Seat each cohort's pupils in its blocks; empty sessions give back their resources."""
-    by_cohort: dict[str, list[list[Booking]]] = {}
-    for block in construction.blocks:
-        by_cohort.setdefault(block.plan.cohort.id, []).append(block.sessions)
-    bookings: list[Booking] = []
-    ledger = construction.ledger
-    for cohort in construction.cohorts:
-        blocks = by_cohort.get(cohort.id)
-        if not blocks:
-            continue
-        seats = section_greedy(instance, cohort, blocks)
-        for block in blocks:
-            for session in block:
-                pupils = seats[id(session)]
-                if not pupils:
-                    ledger.unbook(session)
-                    continue
-                session.pupils = pupils
-                for pupil_id in pupils:
-                    ledger.pupil_book(pupil_id, session)
-                bookings.append(session)
-    return bookings
 
 
 def _to_solution(instance: Instance, bookings: list[Booking]) -> Solution:

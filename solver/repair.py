@@ -19,13 +19,14 @@ from solver.ledger import Booking, Ledger
 class Shortfall:
     """Minutes each pupil still misses, by the spec's deficit formula."""
 
-    def __init__(self, instance: Instance, bookings: list[Booking]):
+    def __init__(self, instance: Instance, bookings: list[Booking], only: set[str] | None = None):
         self.instance = instance
         self.received: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.attended: dict[str, set[str]] = defaultdict(set)
         for booking in bookings:
             for pupil_id in booking.pupils:
-                self.add(pupil_id, booking)
+                if only is None or pupil_id in only:
+                    self.add(pupil_id, booking)
 
     def add(self, pupil_id: str, booking: Booking) -> None:
         self.received[pupil_id][booking.activity.category] += booking.minutes
@@ -58,25 +59,32 @@ class Shortfall:
 
 
 def seat_short_pupils(
-    instance: Instance, bookings: list[Booking], ledger: Ledger, until: float | None = None
+    instance: Instance,
+    bookings: list[Booking],
+    ledger: Ledger,
+    until: float | None = None,
+    pupils: list[Pupil] | None = None,
 ) -> int:
-    """Seat short pupils in sessions with spare places; returns how many seats were given."""
-    shortfall = Shortfall(instance, bookings)
+    """Seat short pupils (of ``pupils``, default all) in sessions with spare places;
+    returns how many seats were given."""
+    only = None if pupils is None else {p.id for p in pupils}
+    shortfall = Shortfall(instance, bookings, only)
     by_site: dict[str, list[Booking]] = defaultdict(list)
     for booking in bookings:
         by_site[booking.site].append(booking)
     seated = 0
     short = sorted(
-        (p for p in instance.pupils if shortfall.deficit(p) > 0),
+        (p for p in (instance.pupils if pupils is None else pupils) if shortfall.deficit(p) > 0),
         key=lambda p: (-shortfall.deficit(p), p.id),
     )
-    reachable_of: dict[str, list[Booking]] = {}
+    # Per school, the sessions its pupils can reach that have places left, by category.
+    spare_of: dict[str, dict[str, list[Booking]]] = {}
     classes_of: dict[int, set[str]] = {}
     for pupil in short:
         if until is not None and time.monotonic() > until:
             break
         school = instance.school_of(pupil)
-        if school not in reachable_of:
+        if school not in spare_of:
             sites = [school] + [
                 s.id
                 for s in instance.sites
@@ -84,11 +92,13 @@ def seat_short_pupils(
                 and (t := instance.travel_minutes(school, s.id)) is not None
                 and t <= instance.max_pupil_travel_minutes
             ]
-            reachable_of[school] = [b for site in sites for b in by_site[site] if not b.pinned]
-        options: dict[str, list[Booking]] = defaultdict(list)
-        for b in reachable_of[school]:
-            if b.activity.grades[0] <= pupil.grade <= b.activity.grades[1]:
-                options[b.activity.category].append(b)
+            spare: dict[str, list[Booking]] = defaultdict(list)
+            for site in sites:
+                for b in by_site[site]:
+                    if not b.pinned and len(b.pupils) < min(b.activity.max_group, b.room.capacity):
+                        spare[b.activity.category].append(b)
+            spare_of[school] = spare
+        options = spare_of[school]
         while shortfall.deficit(pupil) > 0:
             useful = _Useful(instance, pupil, shortfall)
             # The gain depends only on the session's category, length and whether
@@ -102,6 +112,8 @@ def seat_short_pupils(
                 activity = booking.activity
                 capacity = min(activity.max_group, booking.room.capacity)
                 if len(booking.pupils) >= capacity or not useful(activity):
+                    continue
+                if not activity.grades[0] <= pupil.grade <= activity.grades[1]:
                     continue
                 required = activity.id if activity.id in pupil.required else None
                 key = (activity.category, booking.minutes, required)
@@ -142,12 +154,14 @@ def open_sessions_for_short(
     ledger: Ledger,
     builder,
     until: float | None = None,
+    pupils: list[Pupil] | None = None,
 ) -> list[Booking]:
-    """New sessions for groups of short pupils of one school, where resources allow."""
-    shortfall = Shortfall(instance, bookings)
+    """New sessions for groups of short pupils (of ``pupils``, default all) of one school,
+    where resources allow."""
+    shortfall = Shortfall(instance, bookings, None if pupils is None else {p.id for p in pupils})
     opened: list[Booking] = []
     by_school: dict[str, list[Pupil]] = defaultdict(list)
-    for pupil in instance.pupils:
+    for pupil in instance.pupils if pupils is None else pupils:
         if shortfall.deficit(pupil) > 0:
             by_school[instance.school_of(pupil)].append(pupil)
     for school, pupils in sorted(by_school.items()):

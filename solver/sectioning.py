@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from solver.cohorts import Cohort
+from solver.construct import Construction
 from solver.instance import Instance, Pupil
 from solver.ledger import Booking
 
@@ -77,3 +78,28 @@ def section_greedy(
                     taken[(pupil_id, session.activity.id)].remove(session.day)
                 result[id(session)] = []
     return result
+
+
+def seat_cohorts(instance: Instance, construction: Construction) -> list[Booking]:
+    """Seat each cohort's pupils in its blocks; empty sessions give back their resources."""
+    by_cohort: dict[str, list[list[Booking]]] = defaultdict(list)
+    for block in construction.blocks:
+        by_cohort[block.plan.cohort.id].append(block.sessions)
+    bookings: list[Booking] = []
+    ledger = construction.ledger
+    for cohort in construction.cohorts:
+        blocks = by_cohort.get(cohort.id)
+        if not blocks:
+            continue
+        seats = section_greedy(instance, cohort, blocks)
+        for block in blocks:
+            for session in block:
+                pupils = seats[id(session)]
+                if not pupils:
+                    ledger.unbook(session)
+                    continue
+                session.pupils = pupils
+                for pupil_id in pupils:
+                    ledger.pupil_book(pupil_id, session)
+                bookings.append(session)
+    return bookings

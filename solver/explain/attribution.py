@@ -17,6 +17,11 @@ on the grid is tried:
 
 Travel between sessions is left out of this reading, so it names the first
 resource that blocks, not a proof; the proofs are in ``solver.explain.capacity``.
+
+``schools`` limits the reading to the pupils of those schools (a re-solve reads
+only the schools it changed). A finding is per school and category and is read
+from that school's pupils and the whole timetable, so each finding it returns is
+exactly the one the full reading returns; only the other schools' are left out.
 """
 
 from __future__ import annotations
@@ -265,8 +270,10 @@ def attribute(
     solution: Solution,
     report: CheckReport | None = None,
     capacity: CapacityReport | None = None,
+    schools: set[str] | frozenset[str] | None = None,
 ) -> list[Finding]:
-    """The unmet minutes of a solution per school, category and cause, largest first."""
+    """The unmet minutes of a solution per school, category and cause, largest first
+    (only of the pupils of ``schools`` when given)."""
     if report is None:
         report = check(instance, solution)
     reader = _Reader(instance, solution)
@@ -278,6 +285,8 @@ def attribute(
             continue
         pupil = instance.pupil[pupil_id]
         school = instance.school_of(pupil)
+        if schools is not None and school not in schools:
+            continue
         programme = instance.programme_of(pupil)
         received: dict[str, int] = defaultdict(int)
         attended = set()

@@ -17,15 +17,20 @@ from solver.solution import Solution, SolutionError, load_solution
 
 
 def explain(
-    instance: Instance, solution: Solution | None = None, report: CheckReport | None = None
+    instance: Instance,
+    solution: Solution | None = None,
+    report: CheckReport | None = None,
+    *,
+    unmet_schools: set[str] | frozenset[str] | None = None,
 ) -> list[Finding]:
     """Pin conflicts, required activities that cannot fit and proved shortfalls (largest
-    first); with a solution also its unmet minutes by school, category and cause."""
+    first); with a solution also its unmet minutes by school, category and cause (of the
+    pupils of ``unmet_schools`` only, when given)."""
     findings = pin_conflicts(instance) + required_conflicts(instance)
     capacity = analyse(instance)
     findings += capacity.findings
     if solution is not None:
-        findings += attribute(instance, solution, report, capacity)
+        findings += attribute(instance, solution, report, capacity, schools=unmet_schools)
     return findings
 
 

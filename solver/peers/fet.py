@@ -107,6 +107,10 @@ class Projection:
     hours: list[int]  # start minute of each FET hour
     root: ET.Element
     counts: dict[str, int] = field(default_factory=dict)
+    # the same problem in our terms, for ``solver.peers.ours``: the rooms FET may
+    # give each activity, and each subgroup's pupils with its activities
+    allowed_rooms: list[list[str]] = field(default_factory=list)
+    subgroups: list[tuple[tuple[str, ...], tuple[int, ...]]] = field(default_factory=list)
 
     def write(self, path: str | Path) -> None:
         tree = ET.ElementTree(self.root)
@@ -463,7 +467,15 @@ def project(instance: Instance, solution: Solution) -> Projection:
         "hours": len(hours),
         "days": len(days),
     }
-    return Projection(instance, sessions, hours, root, counts)
+    return Projection(
+        instance,
+        sessions,
+        hours,
+        root,
+        counts,
+        allowed_rooms=[allowed for _, allowed in space_list_items],
+        subgroups=[(tuple(subgroup_pupils[key]), key[1]) for key in subgroup_name],
+    )
 
 
 # -- reading fet-cl's results -----------------------------------------------------------
