@@ -150,7 +150,9 @@ def solve(
     ledger = Ledger(instance)
     builder = Builder(instance, ledger, naive=naive)
     run.note("constructing")
-    construction = construct(instance, naive=naive, ledger=ledger, deadline=run.until(0.3))
+    # The floor runs to the end: a greedy cut short by the clock is no floor.
+    deadline = None if naive else run.until(0.3)
+    construction = construct(instance, naive=naive, ledger=ledger, deadline=deadline)
     if not naive:
         _retime_short_schools(instance, construction, run)
     run.note("sectioning")

@@ -85,19 +85,7 @@ def seat_short_pupils(
             break
         school = instance.school_of(pupil)
         if school not in spare_of:
-            sites = [school] + [
-                s.id
-                for s in instance.sites
-                if s.id != school
-                and (t := instance.travel_minutes(school, s.id)) is not None
-                and t <= instance.max_pupil_travel_minutes
-            ]
-            spare: dict[str, list[Booking]] = defaultdict(list)
-            for site in sites:
-                for b in by_site[site]:
-                    if not b.pinned and len(b.pupils) < min(b.activity.max_group, b.room.capacity):
-                        spare[b.activity.category].append(b)
-            spare_of[school] = spare
+            spare_of[school] = _spare_places(instance, by_site, school)
         options = spare_of[school]
         while shortfall.deficit(pupil) > 0:
             useful = _Useful(instance, pupil, shortfall)
@@ -146,6 +134,25 @@ def seat_short_pupils(
             shortfall.add(pupil.id, booking)
             seated += 1
     return seated
+
+
+def _spare_places(
+    instance: Instance, by_site: dict[str, list[Booking]], school: str
+) -> dict[str, list[Booking]]:
+    """The sessions a school's pupils can reach that have places left, by category."""
+    sites = [school] + [
+        s.id
+        for s in instance.sites
+        if s.id != school
+        and (t := instance.travel_minutes(school, s.id)) is not None
+        and t <= instance.max_pupil_travel_minutes
+    ]
+    spare: dict[str, list[Booking]] = defaultdict(list)
+    for site in sites:
+        for b in by_site[site]:
+            if not b.pinned and len(b.pupils) < min(b.activity.max_group, b.room.capacity):
+                spare[b.activity.category].append(b)
+    return spare
 
 
 def open_sessions_for_short(
