@@ -9,6 +9,17 @@ so the run page (:func:`run_findings`) shows them in the active language
 without recomputing. A suggestion keeps its change as data (an *edit*, see
 ``solver.explain.capacity``), so the coordinator can try it as a what-if.
 
+A re-solve (issue 8) changes a few schools of a district whose other schools
+keep their week exactly. Its unmet minutes are read only at the schools it
+changed (:func:`resolve_changed_schools`): where a pupil's sessions or unmet
+minutes differ from the version it re-solved, or where a changed session is
+held. Each finding read there is exactly what reading the whole district gives
+(``solver.explain.attribution``). The other schools' pupils are short by
+exactly the minutes they were short in that version; their total is stored
+beside (``scope``) and the page links that version's run for its findings
+(read on its own timetable). On a district of 30 schools this saves most of
+the time a re-solve spent on findings (docs/benchmarks.md, "Issue 8: re-solve").
+
 Coaches and rooms a what-if adds have ids starting with ``HYPOTHETICAL``; a
 what-if draft stores only the sessions in real rooms, without the hypothetical
 coaches (:func:`sessions_real`); its figures come from the solve of the copy.
@@ -19,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from collections import Counter
 from typing import Any
 
 from django.utils import translation
@@ -43,18 +55,38 @@ def language_active() -> str:
 
 
 def run_findings_build(
-    *, instance: Instance, solution: Solution, report: CheckReport
+    *,
+    instance: Instance,
+    solution: Solution,
+    report: CheckReport,
+    previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The findings of a finished solve as JSON-ready data, in both languages, with timing."""
+    """The findings of a finished solve as JSON-ready data, in both languages, with timing.
+
+    ``previous`` (a re-solve: :func:`resolve_previous`) limits the unmet minutes
+    read to the schools the re-solve changed; ``scope`` then says which, and what
+    the other schools are short.
+    """
     started = time.perf_counter()
+    scope = None
     try:
-        findings = explain(instance, solution, report)
+        if previous is not None and instance.previous is not None:
+            changed = resolve_changed_schools(
+                instance=instance,
+                solution=solution,
+                report=report,
+                previous_deficits=previous["deficits"],
+            )
+            scope = _scope(instance=instance, report=report, schools=changed, previous=previous)
+            findings = explain(instance, solution, report, unmet_schools=changed)
+        else:
+            findings = explain(instance, solution, report)
     except Exception as error:  # the draft is still good; say the explanation failed
         log.exception("explaining solve of %s failed", instance.name)
         return {"error": f"{type(error).__name__}: {error}", "before": [], "after": []}
     before = [f for f in findings if f.phase != "unmet"]
     after = [f for f in findings if f.phase == "unmet"]
-    return {
+    data = {
         "seconds": round(time.perf_counter() - started, 2),
         "before": [_finding_data(f) for f in before[:MAX_FINDINGS]],
         "after": [_finding_data(f) for f in after[:MAX_FINDINGS]],
@@ -62,6 +94,81 @@ def run_findings_build(
         "after_count": len(after),
         "before_minutes": sum(f.short for f in before),
         "after_minutes": sum(f.short for f in after),
+    }
+    if scope is not None:
+        data["scope"] = scope
+    return data
+
+
+def resolve_previous(*, run: SolveRun) -> dict[str, Any] | None:
+    """For a re-solve: the version it started from (number, run) and its unmet minutes per
+    pupil, read from that version's stored report; None for any other run."""
+    if not run.previous_version_id:
+        return None
+    row = (
+        ScheduleVersion.objects.filter(pk=run.previous_version_id)
+        .values_list("number", "run_id", "report__deficit_by_pupil")
+        .first()
+    )
+    if row is None or not isinstance(row[2], dict):
+        return None  # a version without a checker's report: read every school
+    number, run_id, deficits = row
+    return {"number": number, "run": run_id, "deficits": deficits}
+
+
+def _session_key(session: Session) -> tuple:
+    return (
+        session.activity,
+        session.day,
+        session.start,
+        session.end,
+        session.room,
+        tuple(sorted(session.coaches)),
+        tuple(sorted(session.pupils)),
+    )
+
+
+def resolve_changed_schools(
+    *,
+    instance: Instance,
+    solution: Solution,
+    report: CheckReport,
+    previous_deficits: dict[str, int],
+) -> set[str]:
+    """Sites a re-solve changed: whose pupils' sessions or unmet minutes differ from the
+    previous version's (``instance.previous``), or where a session not in both is held."""
+    before = Counter(_session_key(s) for s in Solution.from_dict(instance.previous).sessions)
+    after = Counter(_session_key(s) for s in solution.sessions)
+    changed = (before - after) + (after - before)
+    pupils = {p for key in changed for p in key[6]}
+    sites = {instance.room[key[4]].site for key in changed if key[4] in instance.room}
+    deficits = report.deficit_by_pupil
+    for pupil in set(deficits) | set(previous_deficits):
+        if deficits.get(pupil, 0) != previous_deficits.get(pupil, 0):
+            pupils.add(pupil)
+    sites |= {instance.school_of(instance.pupil[p]) for p in pupils if p in instance.pupil}
+    return sites
+
+
+def _scope(
+    *, instance: Instance, report: CheckReport, schools: set[str], previous: dict[str, Any]
+) -> dict[str, Any]:
+    """Which schools' unmet minutes were read, and the total of the others."""
+    other = [
+        minutes
+        for pupil, minutes in report.deficit_by_pupil.items()
+        if minutes > 0
+        and pupil in instance.pupil
+        and instance.school_of(instance.pupil[pupil]) not in schools
+    ]
+    read = [s for s in instance.sites if s.id in schools and s.kind == "school"]
+    return {
+        "schools": [s.id for s in read],
+        "school_names": [s.name for s in read],
+        "other_minutes": sum(other),
+        "other_pupils": len(other),
+        "version": previous["number"],
+        "run": previous["run"],
     }
 
 
@@ -128,6 +235,20 @@ def run_findings(*, run: SolveRun, language: str | None = None) -> dict[str, Any
         "after_hours": round(stored.get("after_minutes", 0) / 60),
         "seconds": stored.get("seconds"),
         "error": stored.get("error", ""),
+        "scope": _scope_shown(stored.get("scope")),
+    }
+
+
+def _scope_shown(scope: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A re-solve's scope for its page: the schools read, the others' hours."""
+    if not scope:
+        return None
+    return {
+        "schools": ", ".join(scope.get("school_names", [])),
+        "other_hours": round(scope.get("other_minutes", 0) / 60),
+        "other_pupils": scope.get("other_pupils", 0),
+        "version": scope.get("version"),
+        "run": scope.get("run"),
     }
 
 

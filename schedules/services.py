@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schedules import notify
-from schedules.explain import run_findings_build, sessions_real
+from schedules.explain import resolve_previous, run_findings_build, sessions_real
 from schedules.models import ScheduleVersion, Session, SessionPupil, SolveRun
 from schools.models import Activity, District
 from schools.selectors import district_instance_build
@@ -220,9 +220,13 @@ def solve_run_execute(*, run_id: int) -> SolveRun:
             workers=settings.SCHEDULES_SOLVER_WORKERS,
             on_progress=writer,
         )
-        # Shortfalls in the coordinator's words, stored with the draft (issue 7).
+        # Shortfalls in the coordinator's words, stored with the draft (issue 7); for a
+        # re-solve, read at the schools it changed (issue 8).
         findings = run_findings_build(
-            instance=instance, solution=result.solution, report=result.report
+            instance=instance,
+            solution=result.solution,
+            report=result.report,
+            previous=resolve_previous(run=run),
         )
         heartbeat.stop()
         _version_store(run=run, result=result, log_lines=writer.lines, findings=findings)
@@ -321,19 +325,47 @@ def _sessions_store(*, version: ScheduleVersion, sessions) -> None:
         )
         for s in sessions
     )
-    Session.coaches.through.objects.bulk_create(
-        Session.coaches.through(session_id=row.pk, coach_id=_pk(coach, "c"))
-        for row, s in zip(rows, sessions, strict=True)
-        for coach in s.coaches
+    _links_insert(
+        Session.coaches.through,
+        "session",
+        "coach",
+        [
+            (row.pk, _pk(coach, "c"))
+            for row, s in zip(rows, sessions, strict=True)
+            for coach in s.coaches
+        ],
     )
-    SessionPupil.objects.bulk_create(
-        (
-            SessionPupil(session_id=row.pk, pupil_id=_pk(pupil, "p"))
+    _links_insert(
+        SessionPupil,
+        "session",
+        "pupil",
+        [
+            (row.pk, _pk(pupil, "p"))
             for row, s in zip(rows, sessions, strict=True)
             for pupil in s.pupils
-        ),
-        batch_size=5000,
+        ],
     )
+
+
+def _links_insert(model, first: str, second: str, pairs: list[tuple[int, int]]) -> None:
+    """Rows of a table of two foreign keys (coach or pupil in a session) in one ``executemany``.
+
+    A district's version has ~75,000 pupil links; ``bulk_create`` builds a model
+    and prepares every value of each of them, which took 2–3 s of a 20 s
+    re-solve (docs/benchmarks.md, "Issue 8: re-solve"). The values are integer
+    keys of rows this transaction just wrote or read, so nothing is lost by
+    inserting them as they are.
+    """
+    if not pairs:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = f"{quote(meta.get_field(first).column)}, {quote(meta.get_field(second).column)}"
+    # Names from the model's own metadata, quoted; the values go as parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, pairs)
 
 
 # ---------------------------------------------------------------------------

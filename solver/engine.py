@@ -87,6 +87,9 @@ class _Run:
         self.started = time.monotonic()
         self.history: list[Progress] = []
         self.first_full_cover: float | None = None
+        # The last check (and the caller's write) must fit inside the limit too:
+        # reserve what one check took, once one has run.
+        self.reserve = 0.0
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -95,10 +98,10 @@ class _Run:
         """The wall-clock end of a stage; None when runs must be reproducible."""
         if self.options.deterministic:
             return None
-        return self.started + self.options.time_limit * fraction
+        return self.started + (self.options.time_limit - self.reserve) * fraction
 
     def remaining(self) -> float:
-        return self.options.time_limit - self.elapsed()
+        return self.options.time_limit - self.reserve - self.elapsed()
 
     def note(self, stage: str) -> None:
         """Tell the watcher which stage runs before any figures exist."""
@@ -106,7 +109,9 @@ class _Run:
             self.on_progress(Progress(self.elapsed(), 0.0, 0.0, stage))
 
     def report(self, solution: Solution, stage: str) -> CheckReport:
+        started = time.monotonic()
         report = check(self.instance, solution)
+        self.reserve = max(self.reserve, 1.5 * (time.monotonic() - started))
         progress = Progress(self.elapsed(), report.coverage, report.penalty, stage)
         self.history.append(progress)
         if report.valid and report.unmet_minutes == 0 and self.first_full_cover is None:

@@ -28,6 +28,7 @@ from schedules.services_changes import (
 )
 from schools.models import Coach, Membership, Pupil, Site
 from solver.checker import check
+from solver.explain import analyse, attribute
 from solver.instance import Instance
 from solver.solution import Solution
 from tests.factories import UserFactory
@@ -281,6 +282,62 @@ def test_a_pin_the_change_breaks_is_refused_by_name(district, published):
     with pytest.raises(SolveRunError, match=doomed.activity.name):
         resolve_run_create(district=district, user=None, time_limit=5, week_of=MONDAY)
     assert SolveRun.objects.count() == runs
+
+
+def test_a_resolve_explains_the_unmet_minutes_of_the_schools_it_changed(
+    client, coordinator, example_instance, cached_solve
+):
+    """Both schools lack a football coach; the ill coach works at De Regenboog only.
+
+    The re-solve reads the unmet minutes of De Regenboog, each finding exactly as
+    reading the whole district says; De Brug's pupils keep their week and their
+    shortfall, which the page gives as a total "exactly as in version 1".
+    """
+    data = two_schools(example_instance)
+    for coach in data["coaches"]:
+        if coach["id"] in ("C1", "D1"):  # the football coaches become music coaches
+            coach["skills"] = ["music"]
+    district = load_district(data, "short-two")
+    Membership.objects.create(user=coordinator, district=district, role=Membership.Role.COORDINATOR)
+    published = publish_solved(district)
+    coach_ill(district, published)
+    version = resolve(district)
+    solution = checked(version)
+    stored = version.report["explain"]
+    scope = stored["scope"]
+    assert scope["schools"] == ["S1"] and scope["version"] == published.number
+
+    instance = Instance.from_dict(version.run.instance)
+    report = check(instance, solution)
+    everywhere = attribute(instance, solution, report, analyse(instance))
+    here = [f for f in everywhere if f.school == "S1"]
+    assert here and len(here) < len(everywhere)  # both schools are short
+    assert [
+        (f["kind"], f["school"], f["category"], f["short_minutes"], f["text"]["en"])
+        for f in stored["after"]
+    ] == [(f.kind, f.school, f.category, f.short, f.text("en")) for f in here]
+    # De Brug: every pupil's unmet minutes as in the published version, summed beside.
+    brug = {p.id for p in instance.pupils if instance.school_of(p) == "S2"}
+    before = published.report["deficit_by_pupil"]
+    assert {p: report.deficit_by_pupil.get(p, 0) for p in brug} == {
+        p: before.get(p, 0) for p in brug
+    }
+    assert scope["other_minutes"] == sum(report.deficit_by_pupil.get(p, 0) for p in brug) > 0
+
+    client.force_login(coordinator)
+    page = client.get(
+        reverse("schedules:run_detail", args=[district.code, version.run.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    shown = page.split('id="findings-scope"')[1].split("</p>")[0]
+    assert "Basisschool De Regenboog" in shown
+    assert f"exactly as in version {published.number}" in shown
+    assert reverse("schedules:run_detail", args=[district.code, published.run_id]) in shown
+    with translation.override("nl"):
+        dutch = client.get(
+            reverse("schedules:run_detail", args=[district.code, version.run.pk])
+        ).content.decode()
+    assert f"precies zoals in versie {published.number}" in dutch.split('id="findings-scope"')[1]
 
 
 # ---------------------------------------------------------------------------
