@@ -212,16 +212,21 @@ class _Model:
         for coach_id, items in coach_intervals.items():
             coach = instance.coach[coach_id]
             fixed = coach_fixed[coach_id]
-            padded = []
+            spans = []
             for f in fixed:
                 travel = (
                     0 if f.site == self.school else instance.travel_minutes(f.site, self.school)
                 )
-                padded.append(
-                    self.model.new_fixed_size_interval_var(
-                        f.start - travel, f.end - f.start + 2 * travel, ""
-                    )
-                )
+                spans.append((f.start - travel, f.end + travel))
+            # Padded with travel, two sessions elsewhere may overlap each other:
+            # merged, or the no-overlap would be infeasible from the start.
+            merged: list[list[int]] = []
+            for begin, end in sorted(spans):
+                if merged and begin <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([begin, end])
+            padded = [self.model.new_fixed_size_interval_var(b, e - b, "") for b, e in merged]
             self.model.add_no_overlap([i for i, _, _ in items] + padded)
             used_elsewhere = sum(f.end - f.start for f in fixed)
             self.model.add(
