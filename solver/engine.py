@@ -156,7 +156,7 @@ def solve(
     builder = Builder(instance, ledger, naive=naive)
     run.note("constructing")
     # The floor runs to the end: a greedy cut short by the clock is no floor.
-    deadline = None if naive else run.until(0.3)
+    deadline = None if naive else run.until(0.5)
     construction = construct(instance, naive=naive, ledger=ledger, deadline=deadline)
     if not naive:
         _retime_short_schools(instance, construction, run)
@@ -164,9 +164,9 @@ def solve(
     bookings = seat_cohorts(instance, construction)
     run.note("repairing")
     release_surplus(instance, bookings, ledger)
-    seat_short_pupils(instance, bookings, ledger, until=run.until(0.4))
-    bookings += open_sessions_for_short(instance, bookings, ledger, builder, until=run.until(0.45))
-    seat_short_pupils(instance, bookings, ledger, until=run.until(0.5))
+    seat_short_pupils(instance, bookings, ledger, until=run.until(0.6))
+    bookings += open_sessions_for_short(instance, bookings, ledger, builder, until=run.until(0.65))
+    seat_short_pupils(instance, bookings, ledger, until=run.until(0.7))
     solution = _to_solution(instance, bookings)
     report = run.report(solution, "constructed")
 
@@ -219,7 +219,7 @@ def _retime_short_schools(instance: Instance, construction: Construction, run: _
     """CP-SAT per school where the greedy left blocks unplaced, worst first."""
     options = run.options
     schools = construction.short_schools()
-    until = run.until(0.35)
+    until = run.until(0.55)
     for position, school in enumerate(schools):
         if until is None:
             # Reproducible runs spend a fixed amount of deterministic time.
