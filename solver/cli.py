@@ -17,6 +17,7 @@ COMMANDS = {
     "bench": ("solver.bench", "command_bench"),
     "bench-resolve": ("solver.bench_resolve", "command_bench_resolve"),
     "explain": ("solver.explain", "command_explain"),
+    "bounds": ("solver.bounds", "command_bounds"),
 }
 
 
@@ -53,12 +54,22 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--lang", choices=("nl", "en"), default="nl")
     explain.add_argument("--json", action="store_true", help="print the findings as JSON")
 
+    bounds = sub.add_parser("bounds", help="provable lower bounds on each soft term")
+    bounds.add_argument("instance")
+    bounds.add_argument("--json", action="store_true", help="print the bounds as JSON")
+
     bench = sub.add_parser("bench", help="benchmark the engine on the generated scenarios")
     bench.add_argument("--scenarios", default="school,district,tight,short")
     bench.add_argument("--time-limit", type=float, default=60.0)
     bench.add_argument("--workers", type=int, default=2)
     bench.add_argument("--seed", type=int, default=1)
     bench.add_argument("--peer", help="also run a peer solver (fet)")
+    bench.add_argument(
+        "--engine-time-limit",
+        type=float,
+        default=60.0,
+        help="with --peer: the engine's limit for the solve whose sessions make the projection",
+    )
 
     resolve = sub.add_parser("bench-resolve", help="benchmark re-solving after a change")
     resolve.add_argument("--scenario", default="district")

@@ -2,6 +2,7 @@
 
 ``solver.peers.fet`` projects an instance (with our engine's sessions) to
 FET's ``.fet`` format, runs ``fet-cl`` and reads its timetable back;
+``solver.peers.ours`` solves the same projected problem on our side;
 ``solver.peers.bench`` runs both side by side.
 """
 

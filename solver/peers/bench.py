@@ -1,14 +1,28 @@
-"""``python -m solver bench --peer fet``: our engine and fet-cl, one after the other.
+"""``python -m solver bench --peer fet``: ours and fet-cl on the same projected problem.
 
-For each scenario: solve with our engine (``--time-limit``), project the
-sessions of its solution to FET (``solver.peers.fet``), run fet-cl on that with
-the same time limit, read FET's timetable back and check it with our checker
-against the real instance. The table shows, for each side, the time to a
-complete timetable (ours: the first
-solution covering every pupil, or the final one when coverage stays below
-100%, which places every session of the projection all the same; FET: all
-activities placed, or its share placed when time runs out) and the hard violations our checker finds, and the ratio
-FET / ours. fet-cl must be installed already (``apt-get install fet``).
+For each scenario:
+
+1. our engine solves the full instance (``--engine-time-limit``, 60 s by
+   default); its sessions define the *projected problem* P
+   (``solver.peers.fet.project``): a fixed list of activities, each with its
+   pupils, coaches (FET's teachers) and site fixed, to be given a day, a start
+   and a room among the allowed ones;
+2. **ours on P** (``solver.peers.ours``): our greedy-and-CP-SAT timetabler is
+   given P only (not the days, starts or rooms of the engine's solution) and
+   the time limit;
+3. **FET on P**: fet-cl on P's ``.fet`` file, with the same time limit;
+4. both timetables are read back and checked by our checker against the real
+   instance.
+
+*Complete* means the same for both sides: every activity of P placed (FET:
+its complete timetable written; ours: all sessions placed). The time to it is
+wall-clock from the start of that side's run (building its model included;
+fet-cl's time is the whole process). When time runs out the share placed is
+shown. The ratio is FET's time over ours on P; when only one side completes,
+the other's time limit bounds it. The engine's full solve is shown for
+context only: it solves a larger problem (it also chooses the sessions), and
+its coverage of the full instance has no bearing on whether P is complete.
+fet-cl must be installed already (``apt-get install fet``).
 """
 
 from __future__ import annotations
@@ -20,6 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from solver.peers.fet import LEFT_OUT, FetMissing, find_fet_cl, project, run_fet
+from solver.peers.ours import solve_projection
 
 
 @dataclass
@@ -27,79 +42,109 @@ class PeerRow:
     scenario: str
     sessions: int
     subgroups: int
+    time_limit: float
+    engine_seconds: float
+    engine_coverage: float
+    engine_hard: int
     ours_seconds: float
     ours_complete: bool
-    ours_coverage: float
+    ours_placed: int
     ours_hard: int
     fet_seconds: float
     fet_complete: bool
     fet_placed: int
     fet_hard: int
     fet_rules: dict[str, int] = field(default_factory=dict)
+    ours_rules: dict[str, int] = field(default_factory=dict)
 
     @property
     def ratio(self) -> str:
-        if self.ours_seconds <= 0:
-            return "-"
-        ratio = self.fet_seconds / self.ours_seconds
-        return f"{ratio:.1f}" if self.fet_complete else f"> {ratio:.1f}"
+        """FET's time to a complete P over ours; a bound when one side ran out of time."""
+        if self.ours_complete and self.fet_complete:
+            return f"{self.fet_seconds / self.ours_seconds:.1f}"
+        if self.ours_complete:  # FET would need more than its whole run
+            return f"> {self.fet_seconds / self.ours_seconds:.0f}"
+        if self.fet_complete:
+            return f"< {self.fet_seconds / self.ours_seconds:.2f}"
+        return "- (neither complete)"
 
 
-def run_scenario(scenario: str, seed: int, time_limit: float, workers: int) -> PeerRow:
+def run_scenario(
+    scenario: str, seed: int, time_limit: float, workers: int, engine_time_limit: float
+) -> PeerRow:
     from solver.checker import check
     from solver.engine import solve
     from solver.generator import generate
 
     instance = generate(scenario, seed).instance
-    print(f"{scenario}: our engine, {time_limit:.0f}s ...", file=sys.stderr, flush=True)
-    ours = solve(instance, time_limit=time_limit, workers=workers, seed=seed)
-    complete = ours.first_full_cover is not None
-    projection = project(instance, ours.solution)
+    print(f"{scenario}: our engine, {engine_time_limit:.0f}s ...", file=sys.stderr, flush=True)
+    engine = solve(instance, time_limit=engine_time_limit, workers=workers, seed=seed)
+    projection = project(instance, engine.solution)
     print(
-        f"{scenario}: fet-cl on {projection.counts['activities']} activities, "
-        f"{projection.counts['subgroups']} subgroups, {time_limit:.0f}s ...",
+        f"{scenario}: projected problem: {projection.counts['activities']} activities, "
+        f"{projection.counts['subgroups']} subgroups; ours on it, {time_limit:.0f}s ...",
+        file=sys.stderr,
+        flush=True,
+    )
+    ours = solve_projection(projection, time_limit, workers=workers, seed=seed)
+    ours_report = check(instance, ours.solution)
+    print(
+        f"{scenario}: ours {ours.placed}/{ours.total} in {ours.seconds:.1f}s ({ours.status}); "
+        f"fet-cl on it, {time_limit:.0f}s ...",
         file=sys.stderr,
         flush=True,
     )
     fet = run_fet(projection, time_limit)
     report = check(instance, fet.solution)
-    rules = Counter(v.rule for v in report.violations)
     return PeerRow(
         scenario=scenario,
         sessions=len(projection.sessions),
         subgroups=projection.counts["subgroups"],
-        ours_seconds=ours.first_full_cover if complete else ours.seconds,
-        ours_complete=complete,
-        ours_coverage=ours.report.coverage,
-        ours_hard=len(ours.report.violations),
+        time_limit=time_limit,
+        engine_seconds=engine.seconds,
+        engine_coverage=engine.report.coverage,
+        engine_hard=len(engine.report.violations),
+        ours_seconds=ours.seconds,
+        ours_complete=ours.complete,
+        ours_placed=ours.placed,
+        ours_hard=len(ours_report.violations),
+        ours_rules=dict(sorted(Counter(v.rule for v in ours_report.violations).items())),
         fet_seconds=fet.seconds,
         fet_complete=fet.complete,
         fet_placed=fet.placed,
         fet_hard=len(report.violations),
-        fet_rules=dict(sorted(rules.items())),
+        fet_rules=dict(sorted(Counter(v.rule for v in report.violations).items())),
     )
+
+
+def _side(complete: bool, seconds: float, placed: int, total: int) -> str:
+    if complete:
+        return f"{seconds:.1f}"
+    share = placed / total if total else 1.0
+    return f"{share:.1%} placed ({placed}/{total}) at {seconds:.0f}"
+
+
+def _hard(count: int, rules: dict[str, int]) -> str:
+    listed = ", ".join(f"{rule} {n}" for rule, n in rules.items())
+    return f"{count}" + (f" ({listed})" if listed else "")
 
 
 def format_peer_table(rows: list[PeerRow]) -> str:
     head = (
-        "| scenario | sessions | ours: complete after (s) | ours: coverage | ours: hard "
-        "| FET: complete after (s) / placed at limit | FET: hard (projected) | FET / ours |"
+        "| scenario | activities (subgroups) | time limit (s) "
+        "| ours on P: complete after (s) / placed at limit | ours: hard "
+        "| FET on P: complete after (s) / placed at limit | FET: hard | FET / ours "
+        "| engine, full instance (source of P): s, coverage, hard |"
     )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
-        ours = (
-            f"{r.ours_seconds:.1f}" if r.ours_complete else f"not complete ({r.ours_seconds:.0f})"
-        )
-        if r.fet_complete:
-            fet = f"{r.fet_seconds:.1f}"
-        else:
-            share = r.fet_placed / r.sessions if r.sessions else 1.0
-            fet = f"{share:.1%} placed ({r.fet_placed}/{r.sessions}) at {r.fet_seconds:.0f}"
-        rules = ", ".join(f"{rule} {n}" for rule, n in r.fet_rules.items())
-        fet_hard = f"{r.fet_hard}" + (f" ({rules})" if rules else "")
+        ours = _side(r.ours_complete, r.ours_seconds, r.ours_placed, r.sessions)
+        fet = _side(r.fet_complete, r.fet_seconds, r.fet_placed, r.sessions)
         lines.append(
-            f"| {r.scenario} | {r.sessions} | {ours} | {r.ours_coverage:.2%} | {r.ours_hard} "
-            f"| {fet} | {fet_hard} | {r.ratio} |"
+            f"| {r.scenario} | {r.sessions} ({r.subgroups}) | {r.time_limit:.0f} "
+            f"| {ours} | {_hard(r.ours_hard, r.ours_rules)} "
+            f"| {fet} | {_hard(r.fet_hard, r.fet_rules)} | {r.ratio} "
+            f"| {r.engine_seconds:.1f}, {r.engine_coverage:.2%}, {r.engine_hard} |"
         )
     return "\n".join(lines)
 
@@ -113,16 +158,19 @@ def command_peer_bench(args) -> int:
     except FetMissing as error:
         print(str(error), file=sys.stderr)
         return 2
+    engine_time_limit = getattr(args, "engine_time_limit", None) or 60.0
     rows = [
-        run_scenario(scenario, args.seed, args.time_limit, args.workers)
+        run_scenario(scenario, args.seed, args.time_limit, args.workers, engine_time_limit)
         for scenario in args.scenarios.split(",")
     ]
     print(
         f"Machine: {platform.machine()}, {multiprocessing.cpu_count()} cores, "
         f"Python {platform.python_version()}; fet-cl at {version}; time limit "
-        f"{args.time_limit:.0f}s each, {args.workers} workers, seed {args.seed}"
+        f"{args.time_limit:.0f}s each on P, engine {engine_time_limit:.0f}s, "
+        f"{args.workers} workers, seed {args.seed}"
     )
     print(format_peer_table(rows))
     print(f"\nNote: {LEFT_OUT} FET's hard violations are counted by our checker on the")
     print("real instance, for the activities FET placed; unplaced ones count as unmet minutes.")
-    return 0 if all(r.ours_hard == 0 for r in rows) else 1
+    print("Both sides solve the same P: same activities, teachers, allowed rooms, availability.")
+    return 0 if all(r.ours_hard == 0 and r.engine_hard == 0 for r in rows) else 1

@@ -55,6 +55,24 @@ What cannot be expressed, and is therefore left out or only approximated:
 
 So FET's result is checked by our checker against the real instance; the
 violations it shows (typically H3/H8 travel) are what the projection lost.
+
+**The projected problem P** is this list of activities (each with its
+pupils, its coaches as teachers and its allowed rooms fixed) with the
+constraints above; what is left to choose is each activity's day, start and
+room. ``python -m solver bench --peer fet`` gives P to both sides: fet-cl
+reads the ``.fet`` file, and ours (``solver.peers.ours``) gets the same
+``Projection`` (its ``sessions``, ``allowed_rooms``, ``subgroups`` and
+``hours``; never the days, starts or rooms of the solution it was made from).
+Ours states travel per pair of sites, as the spec does, where FET has one
+gap per person; everything else is the same constraint on both sides.
+
+**Complete** means every activity of P placed: for FET, fet-cl wrote its
+complete timetable (``timetables/<name>/``, not ``-highest``) and all
+activities are in it; for ours, every session has a day, start and room. It
+does not depend on the full instance's coverage: P holds exactly the sessions
+of the engine's solution, so a complete P-timetable has that solution's
+coverage, whatever it is. Validity is judged by our checker on the real
+instance for both.
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
-"""Our side of the FET comparison: the projected problem, solved with CP-SAT.
+"""Our side of the FET comparison: the projected problem, timetabled by our own code.
 
 FET is handed a fixed list of activities (``solver.peers.fet.project``): each
 session's activity, pupils, coaches and site are given, and only its day,
 start and room are to be chosen. For the comparison to be fair, our side must
 solve *that* problem too, from scratch, not the full instance (which also
 chooses the sessions themselves, and whose coverage may stay below 100% while
-every projected activity is placed). This module does so with the same tools
-as the engine's timetabling stage (OR-Tools CP-SAT, the instance's own rules):
+every projected activity is placed). The engine has no entry point for a
+fixed list of sessions (it always builds its own), so this module is a
+timetabler for exactly P, in the engine's manner (greedy placement with
+repair, then OR-Tools CP-SAT), under the instance's own rules:
 
 - the same activities: ``projection.sessions``, their pupils and coaches
   fixed; their days, starts and rooms from the solution the projection was
@@ -19,13 +21,25 @@ as the engine's timetabling stage (OR-Tools CP-SAT, the instance's own rules):
 - travel as the spec states it (per pair of sites, unreachable pairs not on
   one day), which FET can only approximate (one gap per person).
 
-One CP-SAT model: per session and day and allowed room a literal, one start
-per session; no overlap per room, coach and subgroup of pupils per day; the
-travel gap between two sessions at different sites that share a person;
-maximise the number of sessions placed. Every session placed is the trivial
-bound, so the search stops at the first complete timetable; when time runs
-out the best partial one is returned, like FET's. The result is checked by our
+How: a greedy first (most constrained session first; of its options the one
+that keeps parallel sessions of a class at one time, then the one that leaves
+its pupils the fewest free minutes too short for their other sessions, then
+the least loaded day, then the earliest start), then min-conflicts repair (an
+unplaced session takes the option with the fewest sessions in its way, those
+are placed again where they fit, a move that places fewer is undone) until
+every session is placed or the time is up. On small projections (up to
+``CP_SAT_MAX_SESSIONS``) the last 20% of the time goes to one CP-SAT model of
+the whole problem, hinted with the greedy: per session and day and allowed
+room a literal, one start per session; no overlap per room, coach and subgroup
+of pupils per day; the travel gap between two sessions at different sites
+that share a person; maximise the sessions placed (all placed is the trivial
+bound, so it stops at the first complete timetable). When time runs out the
+best partial timetable is returned, like FET's. The result is checked by our
 checker against the real instance, like FET's.
+
+*Complete* means every session of the projection placed; the time to it is
+wall-clock from the call (computing the options included), on one thread for
+the greedy and ``workers`` for CP-SAT; fet-cl runs one thread.
 """
 
 from __future__ import annotations
@@ -44,7 +58,11 @@ from solver.times import covers, overlaps
 
 log = logging.getLogger(__name__)
 
-GREEDY_SHARE = 0.5  # of the time limit for the greedy and its repair; the rest to CP-SAT
+GREEDY_SHARE = 0.8  # of the time limit for the greedy and its repair; the rest to CP-SAT
+# Above this many sessions the whole-problem CP-SAT model does not even load its
+# hint in time (district, 3,949 sessions: no solution in 60 s on 2 cores), so
+# the greedy's repair keeps the whole time limit.
+CP_SAT_MAX_SESSIONS = 1000
 
 
 @dataclass
@@ -187,14 +205,15 @@ def solve_projection(
             window_of,
             [{instance.pupil[p].class_id for p in s.pupils} for s in sessions],
             once_a_day,
-            deadline=started + time_limit * GREEDY_SHARE,
+            deadline=started
+            + time_limit * (GREEDY_SHARE if len(sessions) <= CP_SAT_MAX_SESSIONS else 1.0),
             seed=seed,
         )
         if len(greedy) == len(sessions):
             return _run(projection, greedy, minutes, time.monotonic() - started, "GREEDY")
     remaining = time_limit - (time.monotonic() - started)
-    if remaining <= 1 and fixed is None:
-        return _run(projection, greedy, minutes, time.monotonic() - started, "GREEDY (time)")
+    if fixed is None and (remaining <= 1 or len(sessions) > CP_SAT_MAX_SESSIONS):
+        return _run(projection, greedy, minutes, time.monotonic() - started, "GREEDY")
 
     model = cp_model.CpModel()
     start_var = []
@@ -491,6 +510,8 @@ def _greedy(
     step = 0
     while unplaced and time.monotonic() < deadline:
         step += 1
+        if step % 2000 == 0:
+            log.info("greedy: %d of %d placed, step %d", len(chosen), len(options), step)
         index = unplaced.pop(rng.randrange(len(unplaced)))
         best: list[tuple[str, str, int, set[int]]] = []
         fewest = None
