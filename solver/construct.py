@@ -369,19 +369,7 @@ class Builder:
         return None
 
     def commit(self, plan: BlockPlan, day: str, start: int, sessions: list[Booking]) -> PlacedBlock:
-        block = PlacedBlock(plan=plan, day=day, start=start, end=start + plan.minutes)
-        block.sessions = sessions
-        self._note(block)
-        return block
-
-    def _note(self, block: PlacedBlock) -> None:
-        plan, day, start, end, sessions = (
-            block.plan,
-            block.day,
-            block.start,
-            block.end,
-            block.sessions,
-        )
+        end = start + plan.minutes
         cohort = plan.cohort
         for booking in sessions:
             self.at_site_day[(booking.site, day)].update(booking.coaches)
@@ -393,6 +381,7 @@ class Builder:
         for site in {b.site for b in sessions}:
             self.cohort_busy[(cohort.id, day)].append((start, end, site))
         self.cohort_day_minutes[(cohort.id, day)] += plan.minutes
+        return PlacedBlock(plan=plan, day=day, start=start, end=end, sessions=sessions)
 
 
 def construct(

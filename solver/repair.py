@@ -114,10 +114,10 @@ def seat_short_pupils(
                     continue  # cannot beat a session of the pupil's own class with this gain
                 if pupil.id in booking.pupils:
                     continue
-                key = id(booking)
-                if key not in classes_of:
-                    classes_of[key] = {instance.pupil[q].class_id for q in booking.pupils}
-                rank = (-gain, pupil.class_id not in classes_of[key], booking.day, booking.start)
+                if id(booking) not in classes_of:
+                    classes_of[id(booking)] = {instance.pupil[q].class_id for q in booking.pupils}
+                own_class = pupil.class_id in classes_of[id(booking)]
+                rank = (-gain, not own_class, booking.day, booking.start)
                 if best is not None and rank >= best[0]:
                     continue
                 if not ledger.pupil_can(
