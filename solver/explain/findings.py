@@ -104,7 +104,11 @@ class Suggestion:
     ``recovers`` is measured, not guessed: the change applied to a copy of the
     instance and the capacity analysis run again (pupil-minutes)."""
 
-    kind: str  # extra_room | open_room | extra_coach | extend_window | check_unavailable | lower_min_group
+    # extra_room | open_room | extra_coach | extend_window | check_unavailable | lower_min_group
+    # (capacity: measured by re-running it); group_at | swap (after solving: the pupil-minutes
+    # the change gives those pupils by the deficit formula, counted only where a room, the
+    # coaches and a group are free for it in the timetable)
+    kind: str
     params: dict[str, Any]
     recovers: int = 0
     # the change as data (``solver.explain.capacity`` edits): stored, shown, tried as a what-if
@@ -145,6 +149,28 @@ class Suggestion:
             if nl:
                 return f"de afwezigheden van de {p['pupils']} leerlingen nakijken"
             return f"reviewing the unavailability of those {p['pupils']} pupils"
+        if self.kind == "group_at":
+            when = span_text(p["day"], p["start"], p["end"], language)
+            where = _where(p)
+            if nl:
+                return (
+                    f"{p['activity']} op {when}{where} met "
+                    f"{_n(p['size'], 'deelnemer', 'deelnemers')} laten doorgaan"
+                )
+            return (
+                f"letting {p['activity']} run on {when}{where} with "
+                f"{_n(p['size'], 'participant', 'participants')}"
+            )
+        if self.kind == "swap":
+            if nl:
+                return (
+                    f"bij {p['pupils']} van hen {p['drop']} ({p['drop_minutes']} min) ruilen "
+                    f"voor {p['add']} ({p['add_minutes']} min)"
+                )
+            return (
+                f"swapping {p['drop']} ({p['drop_minutes']} min) for {p['add']} "
+                f"({p['add_minutes']} min) for {p['pupils']} of them"
+            )
         if self.kind == "lower_min_group":
             if nl:
                 return f"{p['activity']} ook met {p['size']} deelnemers laten doorgaan"
@@ -157,7 +183,9 @@ class Finding:
     """One thing that is short, with numbers, and what would fix it."""
 
     phase: str  # capacity (proved before solving) | unmet (after) | pins | required
-    kind: str  # room | coach | window | pupil_unavailable | group_minimum | pin_conflict | required | solver
+    # room | coach | window | pupil_unavailable | group_minimum | pin_conflict | required |
+    # solver | week_full
+    kind: str
     short: int  # pupil-minutes a week
     school: str | None = None
     school_name: str = ""
@@ -219,6 +247,19 @@ class Finding:
 
 def _n(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
+
+
+def _where(d: dict) -> str:
+    """ " in Aula", or " in Aula (OBS De Horizon)" when the room is at another site."""
+    if not d.get("room"):
+        return ""
+    return f" in {d['room']} ({d['site_name']})" if d.get("site_name") else f" in {d['room']}"
+
+
+def _is(count: int, language: str) -> str:
+    if language == "nl":
+        return "is" if count == 1 else "zijn"
+    return "is" if count == 1 else "are"
 
 
 def _capital(text: str) -> str:
@@ -328,6 +369,36 @@ def _group_body(f: Finding, language: str) -> str:
     acts = name_list(list(f.resources), language)
     size = f.details.get("min_group", "?")
     pool = f.details.get("pool", "?")
+    d = f.details
+    if f.phase == "unmet" and "day" in d:
+        when = span_text(d["day"], d["start"], d["end"], language)
+        where = _where(d)
+        size = d["slot_min_group"]
+        if f.pupils == 1:
+            if language == "nl":
+                return (
+                    f"{_short_lead(f, language)}: als er een ruimte en een coach vrij zijn, is "
+                    f"de leerling de enige die tekortkomt en vrij is (zoals op {when}, "
+                    f"{d['activity']}{where}), minder dan de minimale groep van {size}."
+                )
+            return (
+                f"{_short_lead(f, language)}: when a room and a coach are free, the pupil is "
+                f"the only short pupil free (as on {when}, {d['activity']}{where}), fewer than "
+                f"the group minimum of {size}."
+            )
+        if language == "nl":
+            return (
+                f"{_short_lead(f, language)}: de leerlingen die tekortkomen zijn op verschillende "
+                f"tijden vrij: als er een ruimte en een coach vrij zijn, {_is(pool, language)} "
+                f"hoogstens {pool} van hen tegelijk vrij (zoals op {when}, {d['activity']}"
+                f"{where}), minder dan de minimale groep van {size}."
+            )
+        return (
+            f"{_short_lead(f, language)}: the short pupils are free at different times: when a "
+            f"room and a coach are free, at most {pool} of them {_is(pool, language)} free at "
+            f"once (as on {when}, {d['activity']}{where}), fewer than the group minimum of "
+            f"{size}."
+        )
     if language == "nl":
         return (
             f"{_short_lead(f, language)}: voor {acts} zijn minstens {size} deelnemers nodig, "
@@ -340,7 +411,38 @@ def _group_body(f: Finding, language: str) -> str:
 
 
 def _solver_body(f: Finding, language: str) -> str:
-    if language == "nl":
+    d = f.details
+    nl = language == "nl"
+    if "day" in d:
+        when = span_text(d["day"], d["start"], d["end"], language)
+        where = _where(d)
+        if d.get("open") == "seat":
+            if nl:
+                return (
+                    f"{_short_lead(f, language)}: {d['activity']} op {when}{where} heeft nog "
+                    f"{_n(d['places'], 'plaats', 'plaatsen')} vrij op een tijd dat "
+                    f"{d['together']} van hen vrij {_is(d['together'], language)}; een langere "
+                    "rekentijd kan dit verkleinen."
+                )
+            return (
+                f"{_short_lead(f, language)}: {d['activity']} on {when}{where} has "
+                f"{_n(d['places'], 'place', 'places')} free at a time {d['together']} of them "
+                f"{_is(d['together'], language)} free; a longer solver run may close this gap."
+            )
+        if nl:
+            return (
+                f"{_short_lead(f, language)}: er is nog ruimte, een coach en tijd vrij, "
+                f"bijvoorbeeld voor {d['activity']} op {when}{where}, waar {d['together']} van "
+                f"hen dan vrij {_is(d['together'], language)}; een langere rekentijd kan dit "
+                "verkleinen."
+            )
+        return (
+            f"{_short_lead(f, language)}: a room, a coach and time are still free, e.g. for "
+            f"{d['activity']} on {when}{where}, when {d['together']} of them "
+            f"{_is(d['together'], language)} free; "
+            "a longer solver run may close this gap."
+        )
+    if nl:
         return (
             f"{_short_lead(f, language)}: er is nog ruimte, een coach en tijd vrij; "
             "een langere rekentijd kan dit verkleinen."
@@ -349,6 +451,81 @@ def _solver_body(f: Finding, language: str) -> str:
         f"{_short_lead(f, language)}: a room, a coach and time are still free; "
         "a longer solver run may close this gap."
     )
+
+
+def _full_body(f: Finding, language: str) -> str:
+    d = f.details
+    nl = language == "nl"
+    cat = _cat(f, language)
+    if cat:
+        session = f"{cat}-sessie" if nl else f"{cat} session"
+    else:
+        session = "sessie" if nl else "session"
+    if d.get("reason") == "week" and not d.get("left"):
+        if nl:
+            body = (
+                f"{_short_lead(f, language)}: hun week is vol (het programmatotaal van "
+                f"{d['total']} minuten)"
+            )
+        else:
+            body = (
+                f"{_short_lead(f, language)}: their week is full (the programme's total of "
+                f"{d['total']} minutes)"
+            )
+    elif d.get("reason") == "week":
+        if nl:
+            body = (
+                f"{_short_lead(f, language)}: hun week heeft nog maar {d['left']} minuten over "
+                f"onder het programmatotaal van {d['total']}, en geen {session} is zo kort "
+                f"(de kortste duurt {d['shortest']} minuten)"
+            )
+        else:
+            body = (
+                f"{_short_lead(f, language)}: their week has only {d['left']} minutes left under "
+                f"the programme's {d['total']}, and no {session} is that short (the shortest "
+                f"takes {d['shortest']} minutes)"
+            )
+    elif nl:
+        body = (
+            f"{_short_lead(f, language)}: op geen dag past nog een {session} van "
+            f"{d.get('shortest', '?')} minuten (hun vrije tijd is bezet of het dagmaximum van "
+            f"{d.get('day_max', '?')} minuten is bereikt)"
+        )
+    else:
+        body = (
+            f"{_short_lead(f, language)}: no day has room for a {session} of "
+            f"{d.get('shortest', '?')} minutes any more (their free time is taken or the day "
+            f"maximum of {d.get('day_max', '?')} minutes is reached)"
+        )
+    if d.get("surplus"):
+        name, received, minimum = d["surplus"]
+        if nl:
+            body += (
+                "; er moet een sessie plaatsmaken, bijvoorbeeld van een categorie waarvan ze "
+                f"meer dan genoeg hebben ({name.lower()}: {received} van {minimum} minuten)"
+            )
+        else:
+            body += (
+                "; a session would have to give way, e.g. of a category they have more than "
+                f"enough of ({name.lower()}: {received} of {minimum} minutes)"
+            )
+    body += "."
+    s = f.suggestion
+    if s is not None and s.kind == "swap" and s.recovers <= 0:
+        p = s.params
+        if nl:
+            body += (
+                f" {_capital(s.text(language))} zou helpen, maar ook dan zijn hoogstens "
+                f"{p['together']} van hen tegelijk vrij, minder dan de {p['min_group']} die "
+                f"{p['add']} nodig heeft."
+            )
+        else:
+            body += (
+                f" {_capital(s.text(language))} would help, but even then at most "
+                f"{p['together']} of them are free at once, fewer than the {p['min_group']} "
+                f"{p['add']} needs."
+            )
+    return body
 
 
 def _pin_body(f: Finding, language: str) -> str:
@@ -394,6 +571,7 @@ _BODY = {
     "pupil_unavailable": _unavailable_body,
     "group_minimum": _group_body,
     "solver": _solver_body,
+    "week_full": _full_body,
     "pin_conflict": _pin_body,
     "required": _required_body,
 }

@@ -390,3 +390,191 @@ def test_top_suggestion_holds_when_the_engine_solves_the_copy(isolated):
     engine_gap = before.report.unmet_minutes - report.total_short
     assert 0.75 * suggestion.recovers <= gained <= suggestion.recovers + engine_gap
     assert after.report.coverage > before.report.coverage
+
+
+# -- after solving: the cause is the one that holds (a room, a coach and time are free
+#    only where that is verified) ------------------------------------------------------------
+
+
+def _tutoring_only(data: dict, min_group: int = 1) -> dict:
+    """Programme: one hour of tutoring a week and nothing else; tutoring groups of ``min_group``."""
+    data["programmes"][0].update(total_minutes=60, category_minutes={"tutoring": 60})
+    for activity in data["activities"]:
+        if activity["category"] == "tutoring":
+            activity["min_group"] = min_group
+    return data
+
+
+def test_week_full_names_the_swap_that_recovers_the_minutes(
+    tiny_instance, tiny_session, tiny_solution
+):
+    """P1 and P2 have music twice and football: 180 of 180 minutes, no tutoring. Nothing is
+    free in their week; giving up one music hour for homework recovers both hours."""
+    instance = Instance.from_dict(tiny_instance())
+    sessions = [
+        tiny_session("m1", activity="music", room="R2", coaches=["C2"]),
+        tiny_session("f1", activity="football", day="tue", start="15:15", end="16:15", room="G1"),
+        tiny_session(
+            "m2", activity="music", day="tue", start="16:30", end="17:30", room="R2", coaches=["C2"]
+        ),
+    ]
+    solution = Solution.from_dict(tiny_solution(*sessions))
+    report = check(instance, solution)
+    assert report.valid and report.unmet_minutes == 120
+    findings = attribute(instance, solution, report)
+    assert [(f.kind, f.category, f.short, f.pupils) for f in findings] == [
+        ("week_full", "tutoring", 120, 2)
+    ]
+    finding = findings[0]
+    assert finding.details["reason"] == "week" and finding.details["left"] == 0
+    assert finding.details["surplus"] == ("Culture", 120, 0)
+    swap = finding.suggestion
+    assert swap.kind == "swap" and swap.recovers == 120
+    assert (swap.params["drop"], swap.params["add_minutes"]) == ("Music", 60)
+    english, dutch = finding.text("en"), finding.text("nl")
+    assert "their week is full" in english and "culture: 120 of 0" in english
+    assert "Swapping Music (60 min)" in english and "recover 2 of those 2 hours" in english
+    assert "hun week is vol" in dutch and "ruilen" in dutch and "dekt 2 van die 2 uur" in dutch
+    assert "still free" not in english
+    # checkable: make the swap (music on Tuesday for the named activity) and check again
+    added = instance.activity[
+        next(a.id for a in instance.activities if a.name == swap.params["add"])
+    ]
+    swapped = [s for s in sessions if s["id"] != "m2"] + [
+        tiny_session("t1", activity=added.id, day="tue", start="16:30", end="17:30", room="R1")
+    ]
+    after = check(instance, Solution.from_dict(tiny_solution(*swapped)))
+    assert after.valid and after.unmet_minutes == report.unmet_minutes - swap.recovers
+
+
+def test_week_with_minutes_left_but_no_session_that_short(tiny_instance, tiny_solution):
+    """Reading takes 45 minutes, homework 60; the programme asks 75, tutoring 60. After one
+    reading session 30 minutes are left and no session is that short."""
+    data = _tutoring_only(tiny_instance())
+    data["programmes"][0]["total_minutes"] = 75
+    for activity in data["activities"]:
+        if activity["id"] == "reading":
+            activity.update(minutes=45)
+    data["programmes"][0]["category_minutes"] = {"tutoring": 60}
+    instance = Instance.from_dict(data)
+    session = {**build_session("r1", activity="reading", end="15:45"), "pupils": ["P1", "P2"]}
+    solution = Solution.from_dict(tiny_solution(session))
+    report = check(instance, solution)
+    assert report.valid and report.unmet_minutes == 60  # 15 of tutoring (and total) each
+    findings = attribute(instance, solution, report)
+    finding = next(f for f in findings if f.kind == "week_full")
+    # 30 minutes left; the shortest session they may still take is another reading (45)
+    assert finding.details["left"] == 30 and finding.details["shortest"] == 45
+    assert "only 30 minutes left" in finding.text("en")
+    assert "nog maar 30 minuten over" in finding.text("nl")
+    # replacing the 45-minute reading by a 60-minute homework session fills the week
+    assert finding.suggestion.params["drop"] == "Reading"
+    assert finding.suggestion.params["add"] == "Homework"
+    assert finding.suggestion.recovers == 30
+
+
+def _apart(tiny_instance, together: bool) -> Instance:
+    """P1 is free only on Monday 15:00-16:00; P2 at 16:00-17:00, or (``together``) with P1."""
+    data = _tutoring_only(tiny_instance(), min_group=2)
+    p2_free = (["15:00", "16:00"]) if together else (["16:00", "17:00"])
+    away = {"tue": [["15:00", "17:30"]]}
+    p1 = build_pupil("P1", unavailable={**away, "mon": [["16:00", "17:30"]]})
+    p2_away = [
+        span for span in (["15:00", p2_free[0]], [p2_free[1], "17:30"]) if span[0] != span[1]
+    ]
+    p2 = build_pupil("P2", unavailable={**away, "mon": p2_away})
+    data["pupils"] = [p1, p2]
+    return Instance.from_dict(data)
+
+
+def test_group_minimum_when_the_short_pupils_are_free_at_different_times(
+    tiny_instance, tiny_solution
+):
+    """Homework and reading need two; P1 and P2 are never free at once: not the solver's gap."""
+    instance = _apart(tiny_instance, together=False)
+    solution = Solution.from_dict({**tiny_solution(), "sessions": []})
+    findings = attribute(instance, solution)
+    assert [(f.kind, f.short, f.pupils) for f in findings] == [("group_minimum", 120, 2)]
+    finding = findings[0]
+    assert finding.details["pool"] == 1 and finding.details["slot_min_group"] == 2
+    assert finding.details["day"] == "mon"
+    english = finding.text("en")
+    assert "free at different times: when a room and a coach are free, at most 1 of them" in english
+    assert "fewer than the group minimum of 2" in english
+    assert "is hoogstens 1 van hen tegelijk vrij" in finding.text("nl")
+    assert finding.suggestion.kind == "group_at"
+    assert finding.suggestion.params["size"] == 1 and finding.suggestion.recovers == 60
+    assert "with 1 participant would recover 2 of those 2 hours" not in english
+    assert "with 1 participant would recover 1 of those 2 hours" in english
+
+
+def test_solver_gap_only_where_a_group_a_room_and_a_coach_are_free(tiny_instance, tiny_solution):
+    """Both free on Monday 15:00-16:00: the finding names that start, and it holds."""
+    instance = _apart(tiny_instance, together=True)
+    empty = {**tiny_solution(), "sessions": []}
+    findings = attribute(instance, Solution.from_dict(empty))
+    assert [(f.kind, f.short) for f in findings] == [("solver", 120)]
+    d = findings[0].details
+    assert (d["open"], d["day"], d["start"], d["together"]) == ("slot", "mon", 900, 2)
+    english, dutch = findings[0].text("en"), findings[0].text("nl")
+    assert "Mon 15:00–16:00" in english and "2 of them are free" in english
+    assert "ma 15:00–16:00" in dutch and "2 van hen dan vrij zijn" in dutch
+    # the named start holds: a session there for both, checked
+    room = next(r.id for r in instance.rooms if r.name == d["room"])
+    activity = next(a.id for a in instance.activities if a.name == d["activity"])
+    session = build_session("new", activity=activity, room=room, coaches=["C1"])
+    if instance.room[room].site != "S1":
+        pytest.skip("the named room is not at the school")
+    after = check(instance, Solution.from_dict({**empty, "sessions": [session]}))
+    assert after.valid and after.unmet_minutes == 0
+
+
+def test_a_coach_who_cannot_travel_in_time_is_not_free(tiny_instance, tiny_session, tiny_solution):
+    """C1 leads music at the Community centre (V2) until 16:15; S1 is 15 minutes away, so C1
+    cannot start homework at S1 at 16:15, and C2 and C3 work only on Tuesday. P1 is free
+    only then: the cause is the coach, not a solver gap."""
+    data = _tutoring_only(tiny_instance())
+    for coach in data["coaches"]:
+        if coach["id"] in ("C2", "C3"):
+            coach["available"] = {"tue": [["14:00", "18:00"]]}
+    away = {"tue": [["15:00", "17:30"]]}
+    data["pupils"] = [
+        build_pupil("P1", unavailable={**away, "mon": [["15:00", "16:15"], ["17:15", "17:30"]]}),
+        build_pupil("P2", unavailable={**away, "mon": [["16:15", "17:30"]]}),
+    ]
+    instance = Instance.from_dict(data)
+    music = tiny_session(
+        "m", activity="music", room="H2", start="15:15", end="16:15", pupils=["P2"]
+    )
+    solution = Solution.from_dict(tiny_solution(music))
+    report = check(instance, solution)
+    assert report.valid
+    findings = attribute(instance, solution, report)
+    assert "solver" not in {f.kind for f in findings}
+    assert any(f.kind == "coach" and f.short >= 60 for f in findings)
+
+
+def test_days_taken_by_sessions_of_a_category_with_enough(
+    tiny_instance, tiny_session, tiny_solution
+):
+    """P1 and P2 are free only 15:00-16:00 on both days and have music then: 120 of 180
+    minutes, no sport, no tutoring. There is time left in the week but not in their days;
+    one music hour for homework recovers an hour each (the total stays an hour short)."""
+    away = {day: [["16:00", "17:30"]] for day in ("mon", "tue")}
+    data = tiny_instance(pupils=[build_pupil(p, unavailable=away) for p in ("P1", "P2")])
+    instance = Instance.from_dict(data)
+    sessions = [
+        tiny_session("m1", activity="music", room="R2", coaches=["C2"]),
+        tiny_session("m2", activity="music", day="tue", room="R2", coaches=["C2"]),
+    ]
+    solution = Solution.from_dict(tiny_solution(*sessions))
+    report = check(instance, solution)
+    assert report.valid and report.unmet_minutes == 240
+    findings = attribute(instance, solution, report)
+    finding = next(f for f in findings if f.category == "tutoring")
+    assert finding.kind == "week_full" and finding.details["reason"] == "days"
+    assert "no day has room for a tutoring session of 60 minutes" in finding.text("en")
+    assert "op geen dag past nog een tutoring-sessie van 60 minuten" in finding.text("nl")
+    assert finding.suggestion.kind == "swap" and finding.suggestion.recovers == 120
+    assert finding.suggestion.params["drop"] == "Music"
+    assert "solver" not in {f.kind for f in findings}
