@@ -180,6 +180,9 @@ def solve(
         bookings = recreate_short_schools(
             instance, bookings, ledger, seed=seed, until=run.until(0.85)
         )
+        # A rebuild frees places in other schools' sessions; short pupils of any
+        # school may take them.
+        seat_short_pupils(instance, bookings, ledger, until=run.until(0.88))
         better(bookings, "rebuilt short schools")
 
     if improve and not naive and run.remaining() > 1:

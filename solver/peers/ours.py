@@ -25,9 +25,13 @@ How: a greedy first (most constrained session first; of its options the one
 that keeps parallel sessions of a class at one time, then the one that leaves
 its pupils the fewest free minutes too short for their other sessions, then
 the least loaded day, then the earliest start), then min-conflicts repair (an
-unplaced session takes the option with the fewest sessions in its way, those
-are placed again where they fit, a move that places fewer is undone) until
-every session is placed or the time is up. On small projections (up to
+unplaced session takes the option whose sessions in its way weigh least, a
+session's weight growing each time a move leaves it out; those are placed
+again where they fit, and one that does not gets a second link of an ejection
+chain: it takes a place where a single session is in its way, which moves to
+where it fits; a move that places fewer is undone) until every session is
+placed or the time is up. Options are judged per day and start (the people's
+side once, then the first free allowed room). On small projections (up to
 ``CP_SAT_MAX_SESSIONS``) the last 20% of the time goes to one CP-SAT model of
 the whole problem, hinted with the greedy: per session and day and allowed
 room a literal, one start per session; no overlap per room, coach and subgroup
@@ -61,7 +65,9 @@ log = logging.getLogger(__name__)
 GREEDY_SHARE = 0.8  # of the time limit for the greedy and its repair; the rest to CP-SAT
 # Above this many sessions the whole-problem CP-SAT model does not even load its
 # hint in time (district, 3,949 sessions: no solution in 60 s on 2 cores), so
-# the greedy's repair keeps the whole time limit.
+# the greedy's repair keeps the whole time limit. (A model per school with the
+# schools done so far fixed was tried too: 133 of one school's 166 sessions in
+# 15 s on 2 busy cores, too slow for 30 schools.)
 CP_SAT_MAX_SESSIONS = 1000
 
 
@@ -407,9 +413,13 @@ def _greedy(
 
     First pass: most constrained session first; of its options, the one that
     leaves its pupils the fewest free minutes too short for any of their
-    sessions (best fit), then the least loaded day, then the earliest start. Then, until ``deadline`` or every session is placed, an unplaced
-    session takes the option with the fewest conflicting sessions, those are
-    taken out and placed again where they fit; the move is kept when no fewer
+    sessions (best fit), then the least loaded day, then the earliest start.
+    Then, until ``deadline`` or every session is placed, an unplaced session
+    takes the option whose conflicting sessions weigh least (each session's
+    weight grows by one whenever a move leaves it unplaced: breakout), those
+    are taken out and placed again where they fit, and each that does not fit
+    may take a place where one session alone is in its way if that one fits
+    elsewhere (an ejection chain of depth two); the move is kept when no fewer
     sessions are placed than before (min-conflicts with plateau moves).
     """
     keys_of: dict[int, list[tuple[int, ...]]] = defaultdict(list)
@@ -428,12 +438,21 @@ def _greedy(
     # parallel sessions of one class at one time keep the class's day in one piece
     starts_at: dict[tuple[str, str, int], int] = defaultdict(int)
 
-    def conflicts(index: int, day: str, room: str, start: int) -> set[int] | None:
-        """The placed sessions in the way of this option; None when it can never fit."""
+    # the options by day and start, with the rooms free to choose among at that time:
+    # the people's side of a start is then judged once, not once per room
+    slots: list[dict[tuple[str, int], list[str]]] = []
+    for by_room in options:
+        here: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for (day, room), starts in by_room.items():
+            for start in starts:
+                here[(day, start)].append(room)
+        slots.append(dict(here))
+
+    def people_conflicts(index: int, day: str, start: int) -> set[int] | None:
+        """The placed sessions of its people in the way; None when it can never fit."""
         end = start + minutes[index]
         site = site_of[index]
-        found = {j for j, (b, e) in room_busy[(room, day)].items() if b < end and start < e}
-        found.update(t for t in twins_of[index] if t in chosen and chosen[t][0] == day)
+        found = {t for t in twins_of[index] if t in chosen and chosen[t][0] == day}
         for key in keys_of[index]:
             for j, (b, e, other) in busy[(key, day)].items():
                 if b < end and start < e:
@@ -447,6 +466,10 @@ def _greedy(
             if load[(key, day)] - freed + minutes[index] > people[key]:
                 return None
         return found
+
+    def room_conflicts(index: int, day: str, room: str, start: int) -> set[int]:
+        end = start + minutes[index]
+        return {j for j, (b, e) in room_busy[(room, day)].items() if b < end and start < e}
 
     def place(index: int, day: str, room: str, start: int) -> None:
         chosen[index] = (day, room, start)
@@ -486,15 +509,17 @@ def _greedy(
 
     def first_fit(index: int) -> bool:
         best = None
-        for (day, room), starts in options[index].items():
+        for (day, start), rooms in slots[index].items():
+            if people_conflicts(index, day, start) != set():
+                continue
+            room = next((r for r in rooms if not room_conflicts(index, day, r, start)), None)
+            if room is None:
+                continue
+            aligned = sum(starts_at[(c, day, start)] for c in classes_of[index])
             day_load = sum(load[(k, day)] for k in keys_of[index])
-            for start in starts:
-                if conflicts(index, day, room, start) != set():
-                    continue
-                aligned = sum(starts_at[(c, day, start)] for c in classes_of[index])
-                score = (-aligned, waste(index, day, start), day_load, start)
-                if best is None or score < best[0]:
-                    best = (score, day, room, start)
+            score = (-aligned, waste(index, day, start), day_load, start)
+            if best is None or score < best[0]:
+                best = (score, day, room, start)
         if best is None:
             return False
         place(index, *best[1:])
@@ -504,9 +529,36 @@ def _greedy(
         range(len(options)),
         key=lambda i: (sum(len(v) for v in options[i].values()), -len(keys_of[i]), i),
     )
+
     unplaced = [i for i in order if options[i] and not first_fit(i)]
     log.info("greedy: %d of %d placed in the first pass", len(chosen), len(options))
     tabu: dict[int, int] = {}  # session -> step until which it stays where it is
+    weight: dict[int, int] = defaultdict(lambda: 1)  # how often a session was left out
+
+    def chain(j: int, touched: dict, protect: set[int]) -> bool:
+        """Place ``j`` by moving one placed session that alone is in its way elsewhere."""
+        candidates = []
+        for (day, start), rooms in slots[j].items():
+            mine = people_conflicts(j, day, start)
+            if mine is None or len(mine) > 1 or mine & protect:
+                continue
+            for room in rooms:
+                found = mine | room_conflicts(j, day, room, start)
+                if len(found) == 1 and not found & protect:
+                    candidates.append((day, room, start, next(iter(found))))
+        rng.shuffle(candidates)
+        for day, room, start, k in candidates[:8]:
+            where = chosen[k]
+            unplace(k)
+            place(j, day, room, start)
+            if first_fit(k):
+                touched.setdefault(j, None)
+                touched.setdefault(k, where)
+                return True
+            unplace(j)
+            place(k, *where)
+        return False
+
     step = 0
     while unplaced and time.monotonic() < deadline:
         step += 1
@@ -515,14 +567,18 @@ def _greedy(
         index = unplaced.pop(rng.randrange(len(unplaced)))
         best: list[tuple[str, str, int, set[int]]] = []
         fewest = None
-        for (day, room), starts in options[index].items():
-            for start in starts:
-                found = conflicts(index, day, room, start)
-                if found is None or any(tabu.get(j, 0) > step for j in found):
+        for (day, start), rooms in slots[index].items():
+            mine = people_conflicts(index, day, start)
+            if mine is None or any(tabu.get(j, 0) > step for j in mine):
+                continue
+            for room in rooms:
+                found = mine | room_conflicts(index, day, room, start)
+                if any(tabu.get(j, 0) > step for j in found):
                     continue
-                if fewest is None or len(found) < fewest:
-                    fewest, best = len(found), []
-                if len(found) == fewest:
+                cost = sum(weight[j] for j in found)
+                if fewest is None or cost < fewest:
+                    fewest, best = cost, []
+                if cost == fewest:
                     best.append((day, room, start, found))
         if not best:
             unplaced.append(index)
@@ -534,16 +590,22 @@ def _greedy(
         place(index, day, room, start)
         tabu[index] = step + 10
         left = [j for j in found if not first_fit(j)]
+        touched: dict[int, tuple[str, str, int] | None] = dict(before)
+        touched[index] = None
+        if len(left) > 1:
+            left = [j for j in left if not chain(j, touched, {index, *found})]
+        for j in left:
+            weight[j] += 1
         if len(left) <= 1:
             unplaced.extend(left)
             continue
         # worse: undo
-        for j in found:
+        for j in touched:
             if j in chosen:
                 unplace(j)
-        unplace(index)
-        for j, where in before.items():
-            place(j, *where)
+        for j, where in touched.items():
+            if where is not None:
+                place(j, *where)
         unplaced.append(index)
     log.info("greedy: %d of %d placed after %d repair steps", len(chosen), len(options), step)
     return chosen

@@ -113,3 +113,65 @@ def test_fet_cl_on_the_tiny_scenario_passes_our_checker(tmp_path):
     report = check(instance, fet.solution)
     assert report.valid, report.violations
     assert report.unmet_minutes == ours.report.unmet_minutes
+
+
+def test_ours_on_the_projection_places_the_same_activities_validly():
+    """Our side solves the projected problem itself: same sessions, new days, starts, rooms."""
+    from solver.peers.ours import solve_projection
+
+    instance, solution = tiny_pair()
+    projection = project(instance, solution)
+    ours = solve_projection(projection, 10, workers=1, seed=1)
+
+    assert ours.complete and ours.placed == ours.total == 3
+    assert [(s.id, s.activity, s.coaches, s.pupils) for s in ours.solution.sessions] == [
+        (s.id, s.activity, s.coaches, s.pupils) for s in solution.sessions
+    ]
+    # the rooms FET may use: football stays in G1 at V1, homework in a classroom of S1
+    rooms = {s.id: s.room for s in ours.solution.sessions}
+    assert rooms["s3"] == "G1" and rooms["s1"] in {"R1", "R2"}
+    report = check(instance, ours.solution)
+    assert report.valid, report.violations
+    assert report.unmet_minutes == check(instance, solution).unmet_minutes
+
+
+def test_the_projection_model_accepts_the_timetable_it_was_made_from():
+    """The model is no stricter than the rules: the source timetable satisfies it."""
+    from solver.peers.ours import solve_projection
+
+    instance, solution = tiny_pair()
+    projection = project(instance, solution)
+    fixed = solve_projection(projection, 10, workers=1, seed=1, fixed=solution)
+    assert fixed.complete
+    assert {(s.id, s.day, s.start, s.room) for s in fixed.solution.sessions} == {
+        (s.id, s.day, s.start, s.room) for s in solution.sessions
+    }
+
+
+def test_ratio_is_a_bound_when_only_one_side_completes():
+    from solver.peers.bench import PeerRow
+
+    row = PeerRow(
+        scenario="x",
+        sessions=10,
+        subgroups=3,
+        time_limit=600,
+        engine_seconds=60,
+        engine_coverage=0.99,
+        engine_hard=0,
+        ours_seconds=20,
+        ours_complete=True,
+        ours_placed=10,
+        ours_hard=0,
+        fet_seconds=600,
+        fet_complete=False,
+        fet_placed=3,
+        fet_hard=0,
+    )
+    assert row.ratio == "> 30"
+    row.fet_complete, row.fet_seconds = True, 100
+    assert row.ratio == "5.0"
+    row.ours_complete = False
+    assert row.ratio == "< 5.00"
+    row.fet_complete = False
+    assert row.ratio.startswith("-")
