@@ -190,15 +190,34 @@ def solve(
         solution = _to_solution(instance, bookings)
         report = check(instance, solution)
 
+    return finish(
+        run,
+        instance,
+        solution,
+        report,
+        {
+            "solver": "extended-day engine (cohorts, greedy placement and sectioning, repair, CP-SAT LNS)"
+        },
+    )
+
+
+def finish(
+    run: _Run, instance: Instance, solution: Solution, report: CheckReport, stats: dict
+) -> SolveResult:
+    """The result as returned: never a hard violation, with the figures in ``stats``.
+
+    ``instance`` is what the solution is judged against (a re-solve's carries
+    the previous schedule, so that stability is priced).
+    """
     stripped = 0
     if not report.valid:
         # A bug, never a normal outcome: drop what breaks a rule rather than return it.
-        log.error("engine produced %d violations; removing them", len(report.violations))
+        log.error("solver produced %d violations; removing them", len(report.violations))
         before = len(solution.sessions)
         solution, report = _strip_violations(instance, solution, report)
         stripped = before - len(solution.sessions)
     solution.stats = {
-        "solver": "extended-day engine (cohorts, greedy placement and sectioning, repair, CP-SAT LNS)",
+        "solver": stats.pop("solver"),
         "seconds": round(run.elapsed(), 2),
         "status": "COMPLETE" if report.unmet_minutes == 0 else "PARTIAL",
         "coverage": round(report.coverage, 6),
@@ -208,6 +227,7 @@ def solve(
         "first_full_cover_seconds": None
         if run.first_full_cover is None
         else round(run.first_full_cover, 2),
+        **stats,
     }
     return SolveResult(
         solution=solution,
@@ -270,14 +290,16 @@ def _to_solution(instance: Instance, bookings: list[Booking]) -> Solution:
 def _strip_violations(
     instance: Instance, solution: Solution, report: CheckReport
 ) -> tuple[Solution, CheckReport]:
-    """Remove sessions named in violations until the checker is satisfied."""
+    """Remove unpinned sessions named in violations until the checker is satisfied."""
     while not report.valid:
         bad = {i for v in report.violations for i in v.ids}
-        kept = [s for s in solution.sessions if s.id not in bad and not (set(s.pupils) & bad)]
+        kept = [
+            s
+            for s in solution.sessions
+            if s.pinned or (s.id not in bad and not (set(s.pupils) & bad))
+        ]
         if len(kept) == len(solution.sessions):
-            kept = [s for s in kept if s.pinned]
-            if len(kept) == len(solution.sessions):
-                raise PinConflict([f"{v.rule} {v.message}" for v in report.violations])
+            raise PinConflict([f"{v.rule} {v.message}" for v in report.violations])
         solution = Solution(instance=solution.instance, sessions=kept)
         report = check(instance, solution)
     return solution, report

@@ -33,7 +33,6 @@ Sessions keep their previous ids when kept or rescued; new ones get fresh ids.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import math
 import time
 from collections import defaultdict
@@ -42,15 +41,13 @@ from dataclasses import dataclass, field
 from solver.changes import with_previous
 from solver.checker import CheckReport, check
 from solver.construct import Builder
-from solver.engine import PinConflict, Progress, SolveResult
+from solver.engine import PinConflict, Progress, SolveResult, finish
 from solver.improve import improve_schedule
 from solver.instance import Activity, Instance, Pupil
 from solver.ledger import Booking, Ledger
 from solver.repair import Shortfall
 from solver.solution import Session, Solution
 from solver.times import covers, overlaps
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -809,34 +806,15 @@ def _finish(instance, previous, bookings, ids, outcome: Outcome, run) -> SolveRe
     judged = with_previous(instance, previous)
     solution = _to_solution(instance, bookings, ids)
     report = check(judged, solution)
-    stripped = 0
-    if not report.valid:
-        # A bug, never a normal outcome: drop what breaks a rule rather than return it.
-        log.error("re-solve produced %d violations; removing them", len(report.violations))
-        before = len(solution.sessions)
-        solution, report = _strip(judged, solution, report)
-        stripped = before - len(solution.sessions)
-    _tell(run, report, "done")
-    solution.stats = {
-        "solver": "extended-day engine, re-solve from a previous schedule",
-        "seconds": round(run.elapsed(), 2),
-        "status": "COMPLETE" if report.unmet_minutes == 0 else "PARTIAL",
-        "coverage": round(report.coverage, 6),
-        "unmet_minutes": report.unmet_minutes,
-        "penalty": report.penalty,
-        "stripped_sessions": stripped,
-        "first_full_cover_seconds": None
-        if run.first_full_cover is None
-        else round(run.first_full_cover, 2),
-        **outcome.stats(),
-    }
-    return SolveResult(
-        solution=solution,
-        report=report,
-        seconds=run.elapsed(),
-        first_full_cover=run.first_full_cover,
-        history=run.history,
+    result = finish(
+        run,
+        judged,
+        solution,
+        report,
+        {"solver": "extended-day engine, re-solve from a previous schedule", **outcome.stats()},
     )
+    _tell(run, result.report, "done")
+    return result
 
 
 def _tell(run, report: CheckReport, stage: str) -> None:
@@ -847,18 +825,6 @@ def _tell(run, report: CheckReport, stage: str) -> None:
         run.first_full_cover = progress.elapsed
     if run.on_progress is not None:
         run.on_progress(progress)
-
-
-def _strip(instance, solution: Solution, report: CheckReport):
-    """Remove unpinned sessions named in violations until the checker is satisfied."""
-    while not report.valid:
-        bad = {i for v in report.violations for i in v.ids}
-        sessions = [s for s in solution.sessions if s.pinned or s.id not in bad]
-        if len(sessions) == len(solution.sessions):
-            raise PinConflict([v.message for v in report.violations])
-        solution = Solution(instance=solution.instance, sessions=sessions)
-        report = check(instance, solution)
-    return solution, report
 
 
 def _to_solution(instance: Instance, bookings: list[Booking], ids: dict[int, str]) -> Solution:
