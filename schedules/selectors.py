@@ -130,26 +130,33 @@ def schedule_version_session_rows(*, version: ScheduleVersion) -> list[SessionRo
     ]
 
 
-def schedule_version_solution(*, version: ScheduleVersion) -> dict[str, Any]:
-    """The version rebuilt from its rows as a solution dict (spec/PROBLEM.md), for the checker."""
+def schedule_version_solution(*, version: ScheduleVersion, pins: bool = False) -> dict[str, Any]:
+    """The version rebuilt from its rows as a solution dict (spec/PROBLEM.md): for the
+    checker, or with ``pins`` marked as the ``previous`` of a re-solve."""
+    pinned: set[int] = set()
+    if pins:
+        pinned = set(
+            Session.objects.filter(version=version, pinned=True).values_list("pk", flat=True)
+        )
+    sessions = []
+    for row in sorted(schedule_version_session_rows(version=version), key=SessionRow.sort_key):
+        session = {
+            "id": f"s{row.pk}",
+            "activity": row.activity,
+            "day": row.day,
+            "start": row.start_text,
+            "end": row.end_text,
+            "room": row.room,
+            "coaches": sorted(row.coaches),
+            "pupils": sorted(row.pupils),
+        }
+        if row.pk in pinned:
+            session["pinned"] = True
+        sessions.append(session)
     return {
         "format": "extended-day-solution/1",
         "instance": version.district.code,
-        "sessions": [
-            {
-                "id": f"s{row.pk}",
-                "activity": row.activity,
-                "day": row.day,
-                "start": row.start_text,
-                "end": row.end_text,
-                "room": row.room,
-                "coaches": sorted(row.coaches),
-                "pupils": sorted(row.pupils),
-            }
-            for row in sorted(
-                schedule_version_session_rows(version=version), key=SessionRow.sort_key
-            )
-        ],
+        "sessions": sessions,
     }
 
 

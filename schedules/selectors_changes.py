@@ -15,7 +15,6 @@ from django.db.models import Q, QuerySet
 
 from schedules.changes import AppliedChange, days_in_week
 from schedules.models import ScheduleChange, ScheduleVersion, Session
-from schedules.selectors import SessionRow, schedule_version_session_rows
 from schools.models import WEEKDAY_ORDER, Coach, District, Pupil, Room, Weekday
 
 
@@ -69,31 +68,6 @@ def schedule_changes_for_week(*, district: District, monday: datetime.date) -> l
             )
         )
     return applied
-
-
-def schedule_version_previous(*, version: ScheduleVersion) -> dict[str, Any]:
-    """The version as a solution dict for ``previous``: session ids ``s<pk>``, pins marked."""
-    pinned = set(Session.objects.filter(version=version, pinned=True).values_list("pk", flat=True))
-    sessions = []
-    for row in sorted(schedule_version_session_rows(version=version), key=SessionRow.sort_key):
-        session = {
-            "id": f"s{row.pk}",
-            "activity": row.activity,
-            "day": row.day,
-            "start": row.start_text,
-            "end": row.end_text,
-            "room": row.room,
-            "coaches": sorted(row.coaches),
-            "pupils": sorted(row.pupils),
-        }
-        if row.pk in pinned:
-            session["pinned"] = True
-        sessions.append(session)
-    return {
-        "format": "extended-day-solution/1",
-        "instance": version.district.code,
-        "sessions": sessions,
-    }
 
 
 def sessions_pinned(*, version: ScheduleVersion) -> QuerySet[Session]:

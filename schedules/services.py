@@ -91,18 +91,23 @@ def solve_run_create(*, district: District, user, time_limit: int) -> SolveRun:
 
 def solve_run_enqueue(*, district: District, user, time_limit: int) -> SolveRun:
     """Snapshots the instance now and hands the run to a worker once the transaction commits."""
-    from schedules.tasks import solve_run_task
-
     with transaction.atomic():
         run = solve_run_create(district=district, user=user, time_limit=time_limit)
-
-        def enqueue() -> None:
-            result = solve_run_task.enqueue(run_id=run.pk)
-            SolveRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
-            run.task_id = str(result.id)
-
-        transaction.on_commit(enqueue)
+        solve_run_enqueue_on_commit(run=run)
     return run
+
+
+def solve_run_enqueue_on_commit(*, run: SolveRun) -> None:
+    """Hands ``run`` to a worker once the current transaction commits (never a run that
+    was rolled back), and records the task id."""
+    from schedules.tasks import solve_run_task
+
+    def enqueue() -> None:
+        result = solve_run_task.enqueue(run_id=run.pk)
+        SolveRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
+        run.task_id = str(result.id)
+
+    transaction.on_commit(enqueue)
 
 
 def solve_run_cancel(*, run: SolveRun) -> bool:

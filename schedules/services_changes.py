@@ -19,13 +19,12 @@ from django.utils.translation import gettext as _
 
 from schedules.changes import instance_with_changes, week_start
 from schedules.models import ScheduleChange, ScheduleVersion, Session, SolveRun
-from schedules.selectors import schedule_version_published
+from schedules.selectors import schedule_version_published, schedule_version_solution
 from schedules.selectors_changes import (
     roster_changes_since,
     schedule_changes_for_week,
-    schedule_version_previous,
 )
-from schedules.services import SolveRunError
+from schedules.services import SolveRunError, solve_run_enqueue_on_commit
 from schools.models import WEEKDAY_ORDER, Coach, District, Room
 from schools.selectors import district_instance_build
 from solver.changes import with_previous
@@ -135,7 +134,7 @@ def resolve_run_create(
             % {"problems": "; ".join(error.problems[:10])}
         ) from error
     instance = instance_with_changes(instance, applied)
-    previous = Solution.from_dict(schedule_version_previous(version=published))
+    previous = Solution.from_dict(schedule_version_solution(version=published, pins=True))
     _pins_check(instance=instance, previous=previous)
     instance = with_previous(instance, previous)
     roster = roster_changes_since(version=published)
@@ -157,17 +156,9 @@ def resolve_run_enqueue(
     *, district: District, user, time_limit: int, week_of: datetime.date
 ) -> SolveRun:
     """Creates the re-solve and hands it to a worker once the transaction commits."""
-    from schedules.tasks import solve_run_task
-
     with transaction.atomic():
         run = resolve_run_create(
             district=district, user=user, time_limit=time_limit, week_of=week_of
         )
-
-        def enqueue() -> None:
-            result = solve_run_task.enqueue(run_id=run.pk)
-            SolveRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
-            run.task_id = str(result.id)
-
-        transaction.on_commit(enqueue)
+        solve_run_enqueue_on_commit(run=run)
     return run

@@ -43,7 +43,6 @@ def solve_run_what_if_enqueue(
         raise services.SolveRunError(
             _("A what-if takes at most %(n)s changes.") % {"n": MAX_CHANGES}
         )
-    from schedules.tasks import solve_run_task
 
     edits = [_edit(change) for change in changes]
     with transaction.atomic():
@@ -64,13 +63,7 @@ def solve_run_what_if_enqueue(
             for edit in edits
         ]
         run.save(update_fields=["instance", "what_if"])
-
-        def enqueue() -> None:
-            result = solve_run_task.enqueue(run_id=run.pk)
-            SolveRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
-            run.task_id = str(result.id)
-
-        transaction.on_commit(enqueue)
+        services.solve_run_enqueue_on_commit(run=run)
     return run
 
 
