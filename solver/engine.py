@@ -32,6 +32,7 @@ from solver.instance import Instance, InstanceError, load_instance
 from solver.ledger import Booking, Ledger
 from solver.recreate import recreate_short_schools
 from solver.repair import open_sessions_for_short, release_surplus, seat_short_pupils
+from solver.reseat import reseat_short_schools
 from solver.sectioning import seat_cohorts
 from solver.solution import Session, Solution, SolutionError, load_solution, save_solution
 
@@ -164,7 +165,7 @@ def solve(
     bookings = seat_cohorts(instance, construction)
     run.note("repairing")
     release_surplus(instance, bookings, ledger)
-    seat_short_pupils(instance, bookings, ledger, until=run.until(0.6))
+    seat_short_pupils(instance, bookings, ledger, until=run.until(0.5))
     bookings += open_sessions_for_short(instance, bookings, ledger, builder, until=run.until(0.65))
     seat_short_pupils(instance, bookings, ledger, until=run.until(0.7))
     solution = _to_solution(instance, bookings)
@@ -178,12 +179,25 @@ def solve(
     if not naive and report.unmet_minutes > 0 and run.remaining() > 1:
         run.note("rebuilding short schools")
         bookings = recreate_short_schools(
-            instance, bookings, ledger, seed=seed, until=run.until(0.85)
+            instance, bookings, ledger, seed=seed, until=run.until(0.45)
         )
         # A rebuild frees places in other schools' sessions; short pupils of any
         # school may take them.
-        seat_short_pupils(instance, bookings, ledger, until=run.until(0.88))
+        seat_short_pupils(instance, bookings, ledger, until=run.until(0.5))
         better(bookings, "rebuilt short schools")
+
+    if not naive and report.unmet_minutes > 0 and run.remaining() > 1:
+        run.note("re-seating short schools")
+        bookings = reseat_short_schools(
+            instance,
+            bookings,
+            ledger,
+            builder,
+            until=run.until(0.92),
+            workers=workers,
+            seed=seed,
+        )
+        better(bookings, "re-seated short schools")
 
     if improve and not naive and run.remaining() > 1:
         bookings = improve_schedule(instance, bookings, ledger, run, better)

@@ -1,0 +1,61 @@
+"""Re-seating with CP-SAT: moves of several pupils at once give back minutes repair cannot."""
+
+from __future__ import annotations
+
+import pytest
+
+from solver.checker import check
+from solver.construct import Builder
+from solver.engine import _to_solution
+from solver.generator import generate
+from solver.ledger import Ledger
+from solver.repair import Shortfall
+from solver.reseat import _School, _short_groups
+
+from .test_recreate import _first_schedule, _state
+
+
+@pytest.fixture(scope="module")
+def tight():
+    return generate("tight", 1).instance
+
+
+def test_re_seating_the_worst_classes_covers_more_and_breaks_no_rule(tight):
+    bookings, ledger = _first_schedule(tight)
+    before = check(tight, _to_solution(tight, bookings))
+    school, classes = _short_groups(tight, bookings)[0]
+    pupils = [p for p in tight.pupils if p.class_id in classes]
+    shortfall = Shortfall(tight, bookings)
+    unmet_before = sum(shortfall.deficit(p) for p in pupils)
+    assert unmet_before > 0
+
+    after_bookings = _School(
+        tight, bookings, ledger, Builder(tight, ledger), school, classes
+    ).reseat(limit=5.0, workers=1, seed=1, deterministic=True)
+    after = check(tight, _to_solution(tight, after_bookings))
+
+    assert after.valid, after.violations[:3]
+    shortfall = Shortfall(tight, after_bookings)
+    assert sum(shortfall.deficit(p) for p in pupils) < unmet_before
+    # nobody outside the freed classes loses a minute
+    assert after.unmet_minutes <= before.unmet_minutes - (
+        unmet_before - sum(shortfall.deficit(p) for p in pupils)
+    )
+    fresh = Ledger(tight)
+    for booking in after_bookings:
+        fresh.book(booking)
+    assert _state(fresh, after_bookings) == _state(ledger, after_bookings)
+
+
+def test_classes_with_nothing_to_gain_keep_every_seat():
+    instance = generate("school", 1).instance
+    bookings, ledger = _first_schedule(instance)
+    assert check(instance, _to_solution(instance, bookings)).unmet_minutes == 0
+    before = _state(ledger, bookings)
+    school = instance.school_of(instance.pupils[0])
+    classes = {instance.pupils[0].class_id}
+    after = _School(instance, bookings, ledger, Builder(instance, ledger), school, classes).reseat(
+        limit=2.0, workers=1, seed=1, deterministic=True
+    )
+    assert after is bookings
+    assert _state(ledger, bookings) == before
