@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 CANDIDATES_PER_ACTIVITY = 4
 MAX_CANDIDATES = 40
 MAX_FREED = 55  # pupils per model: two classes
+# Soft terms weigh this many times the instance's weights against one seat
+# moved, which only stands for keeping the schedule steady.
+SOFT_SCALE = 2
 
 
 def reseat_short_schools(
@@ -315,6 +318,7 @@ class _School:
             model.add(count <= place.capacity * is_open)
             opened.append(is_open)
         self.resource_rules(model, places, opened)
+        secondary.extend(self.mixed_classes(model, places, seat, opened))
 
         # Lexicographic: first the fewest unmet minutes alone (a secondary term in
         # the objective drowns the search in cheap moves), then, with those
@@ -395,7 +399,7 @@ class _School:
             excess_now = sum(booking[i].minutes * now[i] for i in indices) + used
             excess_now -= programme.preferred_minutes_per_day
             model.add_hint(over, max(0, -(-excess_now // instance.slot_minutes)))
-            extra.append(over)
+            extra.append(SOFT_SCALE * instance.weights.day_load * over)
         per_activity: dict[str, list[int]] = defaultdict(list)
         for i in mine:
             per_activity[booking[i].activity.id].append(i)
@@ -447,8 +451,39 @@ class _School:
         for i in mine:
             cost = _preference_cost(pupil, booking[i].activity)
             if cost:
-                extra.append(cost * x[i])
+                extra.append(SOFT_SCALE * instance.weights.preference * cost * x[i])
         return unmet + sum(missing), extra
+
+    def mixed_classes(self, model, places: list[_Place], seat, opened) -> list:
+        """The mixed-classes term over the places: each class present beyond the first."""
+        weight = SOFT_SCALE * self.instance.weights.mixed_classes
+        if not weight:
+            return []
+        class_of = {p.id: p.class_id for p in self.pupils}
+        members: dict[tuple[int, str], list] = defaultdict(list)
+        for (pupil_id, index), var in seat.items():
+            members[(index, class_of[pupil_id])].append(var)
+        costs = []
+        for (index, class_id), takers in members.items():
+            place = places[index]
+            kept = {self.instance.pupil[p].class_id for p in place.kept}
+            if class_id in kept:
+                continue
+            present = model.new_bool_var("")
+            for var in takers:
+                model.add_implication(var, present)
+            model.add_hint(
+                present,
+                int(
+                    any(p in place.booking.pupils for p in self.freed if class_of[p] == class_id)
+                    and not place.new
+                ),
+            )
+            costs.append(weight * present)
+        for index, place in enumerate(places):
+            if not place.kept and not isinstance(opened[index], int):
+                costs.append(-weight * opened[index])  # the first class is free
+        return costs
 
     def resource_rules(self, model, places: list[_Place], opened) -> None:
         """Candidates use rooms and coaches free in the ledger; among themselves they must not clash."""
