@@ -74,7 +74,7 @@ def reseat_short_schools(
                 left = until - time.monotonic()
                 if left < 1.0:
                     return bookings
-                limit = min(8.0, left / max(1, min(len(groups) - position, 3)))
+                limit = min(4.0, left / max(1, min(len(groups) - position, 3)))
             bookings = _School(instance, bookings, ledger, builder, school, classes).reseat(
                 limit, workers, seed + passes, deterministic=until is None
             )
@@ -326,7 +326,9 @@ class _School:
         unmet_total = sum(unmet_terms)
         model.minimize(unmet_total)
         solver = _solver(0.75 * limit, workers, seed, deterministic)
+        searched = time.monotonic()
         status = solver.solve(model)
+        searched = time.monotonic() - searched
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return self.bookings
         after_unmet = solver.value(unmet_total)
@@ -349,7 +351,8 @@ class _School:
             model.add_hint(model.get_int_var_from_proto_index(index), value)
         model.add(unmet_total <= after_unmet)
         model.minimize(sum(secondary))
-        polish = _solver(min(0.25 * limit, 1.0), workers, seed, deterministic)
+        # Polishing is worth a fraction of the search that found the minutes.
+        polish = _solver(min(0.25 * limit, max(0.3, searched / 2)), workers, seed, deterministic)
         if polish.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             solver = polish
         return self.apply(places, seat, solver)
