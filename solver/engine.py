@@ -38,6 +38,8 @@ from solver.solution import Session, Solution, SolutionError, load_solution, sav
 
 log = logging.getLogger(__name__)
 
+REBUILD_AT_LEAST = 240  # unmet minutes of a school
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -165,7 +167,7 @@ def solve(
     bookings = seat_cohorts(instance, construction)
     run.note("repairing")
     release_surplus(instance, bookings, ledger)
-    seat_short_pupils(instance, bookings, ledger, until=run.until(0.5))
+    seat_short_pupils(instance, bookings, ledger, until=run.until(0.6))
     bookings += open_sessions_for_short(instance, bookings, ledger, builder, until=run.until(0.65))
     seat_short_pupils(instance, bookings, ledger, until=run.until(0.7))
     solution = _to_solution(instance, bookings)
@@ -178,12 +180,14 @@ def solve(
 
     if not naive and report.unmet_minutes > 0 and run.remaining() > 1:
         run.note("rebuilding short schools")
+        # Rebuilds pay where a school lacks whole blocks; the re-seating below
+        # closes the small deficits faster than rebuilds, which mostly undo.
         bookings = recreate_short_schools(
-            instance, bookings, ledger, seed=seed, until=run.until(0.45)
+            instance, bookings, ledger, seed=seed, until=run.until(0.3), at_least=REBUILD_AT_LEAST
         )
         # A rebuild frees places in other schools' sessions; short pupils of any
         # school may take them.
-        seat_short_pupils(instance, bookings, ledger, until=run.until(0.5))
+        seat_short_pupils(instance, bookings, ledger, until=run.until(0.35))
         better(bookings, "rebuilt short schools")
 
     if not naive and report.unmet_minutes > 0 and run.remaining() > 1:

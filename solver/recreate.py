@@ -32,8 +32,10 @@ def recreate_short_schools(
     until: float | None,
     rounds: int = 2,
     on_better=None,
+    at_least: int = 1,
 ) -> list[Booking]:
-    """Rebuild short schools until ``until`` (or ``rounds`` passes when None); the bookings."""
+    """Rebuild schools short of ``at_least`` unmet minutes or more until ``until`` (or
+    ``rounds`` passes when None); the bookings."""
     rng = random.Random(seed)
     pupils_of: dict[str, list[Pupil]] = defaultdict(list)
     for pupil in instance.pupils:
@@ -41,7 +43,7 @@ def recreate_short_schools(
     passes = 0
     while until is not None or passes < rounds:
         unmet = _unmet_by_school(instance, bookings)
-        short = sorted((s for s, m in unmet.items() if m > 0), key=lambda s: (-unmet[s], s))
+        short = sorted((s for s, m in unmet.items() if m >= at_least), key=lambda s: (-unmet[s], s))
         if not short:
             break
         improved = False

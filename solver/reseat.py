@@ -25,6 +25,7 @@ fall; the ledger is updated seat by seat.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -44,6 +45,12 @@ MAX_FREED = 55  # pupils per model: two classes
 # Soft terms weigh this many times the instance's weights against one seat
 # moved, which only stands for keeping the schedule steady.
 SOFT_SCALE = 2
+# A short polish keeps most of the penalty a long one saves (district: +1,000
+# without, +80 with 1 s per group) at a fraction of the time minutes need.
+POLISH_SECONDS = 0.3
+# A group whose unmet minutes have not fallen for this long is left to the next
+# pass: the first pass is better spent on the groups that still move.
+STALL_SECONDS = 1.0
 
 
 def reseat_short_schools(
@@ -75,9 +82,17 @@ def reseat_short_schools(
                 if left < 1.0:
                     return bookings
                 limit = min(4.0, left / max(1, min(len(groups) - position, 3)))
-            bookings = _School(instance, bookings, ledger, builder, school, classes).reseat(
-                limit, workers, seed + passes, deterministic=until is None
-            )
+            # The short pupils alone first: a week full up to a remainder needs
+            # nobody else, and a small model moves no classmate for nothing.
+            for short_only, share in ((True, 0.3), (False, 0.7)):
+                neighbourhood = _School(
+                    instance, bookings, ledger, builder, school, classes, short_only=short_only
+                )
+                if not neighbourhood.short:
+                    break
+                bookings = neighbourhood.reseat(
+                    share * limit, workers, seed + passes, deterministic=until is None
+                )
         passes += 1
     return bookings
 
@@ -134,16 +149,19 @@ class _School:
         builder: Builder,
         school: str,
         classes: set[str],
+        *,
+        short_only: bool = False,
     ):
         self.instance = instance
         self.bookings = bookings
         self.ledger = ledger
         self.builder = builder
         self.school = school
-        self.pupils = [p for p in instance.pupils if p.class_id in classes]
+        pupils = [p for p in instance.pupils if p.class_id in classes]
+        shortfall = Shortfall(instance, bookings, {p.id for p in pupils})
+        self.short = {p.id for p in pupils if shortfall.deficit(p) > 0}
+        self.pupils = [p for p in pupils if p.id in self.short] if short_only else pupils
         self.freed = {p.id for p in self.pupils}
-        shortfall = Shortfall(instance, bookings, self.freed)
-        self.short = {p.id for p in self.pupils if shortfall.deficit(p) > 0}
         self.sites = builder.sites_for(school)
 
     def short_pupils(self) -> list[Pupil]:
@@ -326,9 +344,7 @@ class _School:
         unmet_total = sum(unmet_terms)
         model.minimize(unmet_total)
         solver = _solver(0.75 * limit, workers, seed, deterministic)
-        searched = time.monotonic()
-        status = solver.solve(model)
-        searched = time.monotonic() - searched
+        status = _solve_until_stalled(solver, model, None if deterministic else STALL_SECONDS)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return self.bookings
         after_unmet = solver.value(unmet_total)
@@ -350,9 +366,7 @@ class _School:
         for index, value in enumerate(solver.response_proto.solution):
             model.add_hint(model.get_int_var_from_proto_index(index), value)
         model.add(unmet_total <= after_unmet)
-        model.minimize(sum(secondary))
-        # Polishing is worth a fraction of the search that found the minutes.
-        polish = _solver(min(0.25 * limit, max(0.3, searched / 2)), workers, seed, deterministic)
+        polish = _solver(min(0.25 * limit, POLISH_SECONDS), workers, seed, deterministic)
         if polish.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             solver = polish
         return self.apply(places, seat, solver)
@@ -551,6 +565,39 @@ class _School:
                 ledger.unbook(booking)
                 result.remove(booking)
         return result
+
+
+class _Stall(cp_model.CpSolverSolutionCallback):
+    """Remembers when the objective last improved."""
+
+    def __init__(self):
+        super().__init__()
+        self.improved = time.monotonic()
+
+    def on_solution_callback(self) -> None:
+        self.improved = time.monotonic()
+
+
+def _solve_until_stalled(solver: cp_model.CpSolver, model, stall: float | None):
+    """Solve, stopping early once no better solution came for ``stall`` seconds."""
+    if stall is None:
+        return solver.solve(model)
+    watch = _Stall()
+    done = threading.Event()
+
+    def watchdog() -> None:
+        while not done.wait(0.05):
+            if time.monotonic() - watch.improved > stall:
+                watch.stop_search()
+                return
+
+    thread = threading.Thread(target=watchdog, daemon=True)
+    thread.start()
+    try:
+        return solver.solve(model, watch)
+    finally:
+        done.set()
+        thread.join()
 
 
 def _solver(limit: float, workers: int, seed: int, deterministic: bool) -> cp_model.CpSolver:
