@@ -59,3 +59,22 @@ def test_classes_with_nothing_to_gain_keep_every_seat():
     )
     assert after is bookings
     assert _state(ledger, bookings) == before
+
+
+def test_re_seating_the_short_pupils_alone_moves_nobody_else(tight):
+    bookings, ledger = _first_schedule(tight)
+    school, classes = _short_groups(tight, bookings)[0]
+    seats_before = {(b.activity.id, b.day, b.start, b.room.id): list(b.pupils) for b in bookings}
+    neighbourhood = _School(
+        tight, bookings, ledger, Builder(tight, ledger), school, classes, short_only=True
+    )
+    short = neighbourhood.short
+    assert short
+
+    after_bookings = neighbourhood.reseat(limit=3.0, workers=1, seed=1, deterministic=True)
+
+    assert check(tight, _to_solution(tight, after_bookings)).valid
+    for booking in after_bookings:
+        key = (booking.activity.id, booking.day, booking.start, booking.room.id)
+        others = [p for p in booking.pupils if p not in short]
+        assert others == [p for p in seats_before.get(key, []) if p not in short]
