@@ -45,8 +45,9 @@ MAX_FREED = 55  # pupils per model: two classes
 # Soft terms weigh this many times the instance's weights against one seat
 # moved, which only stands for keeping the schedule steady.
 SOFT_SCALE = 2
-# A short polish keeps most of the penalty a long one saves (district: +1,000
-# without, +80 with 1 s per group) at a fraction of the time minutes need.
+# Most groups are settled by their short pupils alone, whose seats are all that
+# moved: a short polish does. (Whole classes re-seated without one cost the
+# district about 1,000 more penalty.)
 POLISH_SECONDS = 0.3
 # A group whose unmet minutes have not fallen for this long is left to the next
 # pass: the first pass is better spent on the groups that still move.
@@ -63,9 +64,10 @@ def reseat_short_schools(
     workers: int = 2,
     seed: int = 0,
 ) -> list[Booking]:
-    """Re-seat each school with short pupils, worst first, until ``until``; the bookings.
+    """Re-seat each group of classes with short pupils, worst first, until ``until``;
+    the bookings.
 
-    With time left after a pass, schools still short are tried again: the
+    With time left after a pass, groups still short are tried again: the
     search is randomised and the first pass often leaves a school almost there.
     Without ``until`` (reproducible runs) one pass on deterministic time.
     """
@@ -85,7 +87,7 @@ def reseat_short_schools(
             # The short pupils alone first: a week full up to a remainder needs
             # nobody else, and a small model moves no classmate for nothing.
             for short_only, share in ((True, 0.3), (False, 0.7)):
-                neighbourhood = _School(
+                neighbourhood = _Neighbourhood(
                     instance, bookings, ledger, builder, school, classes, short_only=short_only
                 )
                 if not neighbourhood.short:
@@ -140,7 +142,7 @@ class _Place:
         return min(self.booking.activity.max_group, self.booking.room.capacity)
 
 
-class _School:
+class _Neighbourhood:
     def __init__(
         self,
         instance: Instance,

@@ -10,7 +10,7 @@ from solver.engine import _to_solution
 from solver.generator import generate
 from solver.ledger import Ledger
 from solver.repair import Shortfall
-from solver.reseat import _School, _short_groups
+from solver.reseat import _Neighbourhood, _short_groups
 
 from .test_recreate import _first_schedule, _state
 
@@ -29,7 +29,7 @@ def test_re_seating_the_worst_classes_covers_more_and_breaks_no_rule(tight):
     unmet_before = sum(shortfall.deficit(p) for p in pupils)
     assert unmet_before > 0
 
-    after_bookings = _School(
+    after_bookings = _Neighbourhood(
         tight, bookings, ledger, Builder(tight, ledger), school, classes
     ).reseat(limit=5.0, workers=1, seed=1, deterministic=True)
     after = check(tight, _to_solution(tight, after_bookings))
@@ -54,9 +54,9 @@ def test_classes_with_nothing_to_gain_keep_every_seat():
     before = _state(ledger, bookings)
     school = instance.school_of(instance.pupils[0])
     classes = {instance.pupils[0].class_id}
-    after = _School(instance, bookings, ledger, Builder(instance, ledger), school, classes).reseat(
-        limit=2.0, workers=1, seed=1, deterministic=True
-    )
+    after = _Neighbourhood(
+        instance, bookings, ledger, Builder(instance, ledger), school, classes
+    ).reseat(limit=2.0, workers=1, seed=1, deterministic=True)
     assert after is bookings
     assert _state(ledger, bookings) == before
 
@@ -65,7 +65,7 @@ def test_re_seating_the_short_pupils_alone_moves_nobody_else(tight):
     bookings, ledger = _first_schedule(tight)
     school, classes = _short_groups(tight, bookings)[0]
     seats_before = {(b.activity.id, b.day, b.start, b.room.id): list(b.pupils) for b in bookings}
-    neighbourhood = _School(
+    neighbourhood = _Neighbourhood(
         tight, bookings, ledger, Builder(tight, ledger), school, classes, short_only=True
     )
     short = neighbourhood.short
