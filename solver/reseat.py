@@ -143,6 +143,9 @@ class _Place:
 
 
 class _Neighbourhood:
+    """Pupils freed together (a group's short pupils, or all of its classes), the
+    places they may take, and the model that seats them."""
+
     def __init__(
         self,
         instance: Instance,
