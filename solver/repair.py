@@ -181,7 +181,7 @@ def open_sessions_for_short(
             pupils = [p for p in pupils if shortfall.deficit(p) > 0]
             if not pupils:
                 break
-            for activity in _activities_by_need(instance, pupils, shortfall):
+            for activity in activities_by_need(instance, pupils, shortfall):
                 if until is not None and time.monotonic() > until:
                     break
                 for day in [d for d in instance.days if d in window]:
@@ -253,7 +253,7 @@ class _Useful:
         return activity.category in self.short or not self.short
 
 
-def _activities_by_need(instance: Instance, pupils: list[Pupil], shortfall: Shortfall):
+def activities_by_need(instance: Instance, pupils: list[Pupil], shortfall: Shortfall):
     """Activities ordered by how many short pupils they would help."""
     helped: dict[str, int] = defaultdict(int)
     for activity in instance.activities:

@@ -35,7 +35,8 @@ from ortools.sat.python import cp_model
 from solver.construct import Builder
 from solver.instance import Activity, Instance, Pupil
 from solver.ledger import Booking, Ledger
-from solver.repair import Shortfall
+from solver.repair import Shortfall, activities_by_need
+from solver.sectioning import preference_cost
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +221,9 @@ class _Neighbourhood:
         } | {b.site for b in self.bookings if self.freed.intersection(b.pupils)}
         grades = {p.grade for p in self.pupils}
         shortfall = Shortfall(self.instance, self.bookings, self.short)
-        needed = {a.category for a in _needed(self.instance, self.short_pupils(), shortfall)}
+        needed = {
+            a.category for a in activities_by_need(self.instance, self.short_pupils(), shortfall)
+        }
         places = []
         for booking in self.bookings:
             if booking.pinned or booking.site not in sites:
@@ -255,7 +258,7 @@ class _Neighbourhood:
         shortfall = Shortfall(instance, self.bookings, self.freed)
         short = self.short_pupils()
         found: list[_Place] = []
-        for activity in _needed(instance, short, shortfall):
+        for activity in activities_by_need(instance, short, shortfall):
             scored = []
             for day in (d for d in instance.days if d in window):
                 start = window[day][0]
@@ -471,7 +474,7 @@ class _Neighbourhood:
             )
             missing.append(instance.activity[activity_id].minutes * lacks)
         for i in mine:
-            cost = _preference_cost(pupil, booking[i].activity)
+            cost = preference_cost(pupil, booking[i].activity.id, booking[i].activity.category)
             if cost:
                 extra.append(SOFT_SCALE * instance.weights.preference * cost * x[i])
         return unmet + sum(missing), extra
@@ -620,26 +623,3 @@ def _solver(limit: float, workers: int, seed: int, deterministic: bool) -> cp_mo
         solver.parameters.max_deterministic_time = limit
         solver.parameters.max_time_in_seconds = 10 * limit
     return solver
-
-
-def _preference_cost(pupil: Pupil, activity: Activity) -> int:
-    ranked = pupil.preferences.get(activity.category)
-    if not ranked:
-        return 0
-    return ranked.index(activity.id) if activity.id in ranked else len(ranked) + 1
-
-
-def _needed(instance: Instance, pupils: list[Pupil], shortfall: Shortfall) -> list[Activity]:
-    """Activities that would lower some short pupil's deficit, most wanted first."""
-    wanted: dict[str, int] = defaultdict(int)
-    for pupil in pupils:
-        programme = instance.programme_of(pupil)
-        received = shortfall.received[pupil.id]
-        short = {c for c, m in programme.category_minutes.items() if received[c] < m}
-        missing = {a for a in pupil.required if a not in shortfall.attended[pupil.id]}
-        for activity in instance.activities:
-            if not activity.grades[0] <= pupil.grade <= activity.grades[1]:
-                continue
-            if activity.id in missing or activity.category in short or not short:
-                wanted[activity.id] += 1
-    return [instance.activity[a] for a, _ in sorted(wanted.items(), key=lambda kv: (-kv[1], kv[0]))]
