@@ -164,8 +164,9 @@ class _Neighbourhood:
         self.builder = builder
         self.school = school
         pupils = [p for p in instance.pupils if p.class_id in classes]
-        shortfall = Shortfall(instance, bookings, {p.id for p in pupils})
-        self.short = {p.id for p in pupils if shortfall.deficit(p) > 0}
+        # What the classes' pupils receive now; the model's answer is judged against it.
+        self.shortfall = Shortfall(instance, bookings, {p.id for p in pupils})
+        self.short = {p.id for p in pupils if self.shortfall.deficit(p) > 0}
         self.pupils = [p for p in pupils if p.id in self.short] if short_only else pupils
         self.freed = {p.id for p in self.pupils}
         self.sites = builder.sites_for(school)
@@ -220,9 +221,9 @@ class _Neighbourhood:
             s for s in self.sites if s == self.school or self.instance.site[s].kind != "school"
         } | {b.site for b in self.bookings if self.freed.intersection(b.pupils)}
         grades = {p.grade for p in self.pupils}
-        shortfall = Shortfall(self.instance, self.bookings, self.short)
         needed = {
-            a.category for a in activities_by_need(self.instance, self.short_pupils(), shortfall)
+            a.category
+            for a in activities_by_need(self.instance, self.short_pupils(), self.shortfall)
         }
         places = []
         for booking in self.bookings:
@@ -255,10 +256,9 @@ class _Neighbourhood:
         """New sessions of activities the short pupils need, at the times most of them may come."""
         instance = self.instance
         window = instance.site[self.school].window
-        shortfall = Shortfall(instance, self.bookings, self.freed)
         short = self.short_pupils()
         found: list[_Place] = []
-        for activity in activities_by_need(instance, short, shortfall):
+        for activity in activities_by_need(instance, short, self.shortfall):
             scored = []
             for day in (d for d in instance.days if d in window):
                 start = window[day][0]
@@ -293,7 +293,6 @@ class _Neighbourhood:
     # -- the model ------------------------------------------------------------
 
     def reseat(self, limit: float, workers: int, seed: int, deterministic: bool) -> list[Booking]:
-        instance = self.instance
         self.started = time.monotonic()
         places = self.places()
         model = cp_model.CpModel()
@@ -308,10 +307,9 @@ class _Neighbourhood:
                 for p in booking.pupils:
                     if p in self.freed:
                         fixed_of[p].append(booking)
-        current = Shortfall(instance, self.bookings, self.freed)
 
         for pupil in self.pupils:
-            before_unmet += current.deficit(pupil)
+            before_unmet += self.shortfall.deficit(pupil)
             fixed = fixed_of[pupil.id]
             mine = []
             for index, place in enumerate(places):
