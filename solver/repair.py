@@ -77,82 +77,105 @@ def seat_short_pupils(
         (p for p in (instance.pupils if pupils is None else pupils) if shortfall.deficit(p) > 0),
         key=lambda p: (-shortfall.deficit(p), p.id),
     )
-    # Per school, the sessions its pupils can reach that have places left, by category.
-    spare_of: dict[str, dict[str, list[Booking]]] = {}
+    spare_of: dict[str, _SparePlaces] = {}
     classes_of: dict[int, set[str]] = {}
     for pupil in short:
         if until is not None and time.monotonic() > until:
             break
         school = instance.school_of(pupil)
         if school not in spare_of:
-            spare_of[school] = _spare_places(instance, by_site, school)
-        options = spare_of[school]
+            spare_of[school] = _SparePlaces(instance, by_site, school)
         while shortfall.deficit(pupil) > 0:
-            useful = _Useful(instance, pupil, shortfall)
-            # The gain depends only on the session's category, length and whether
-            # it is a required activity not yet attended.
-            gains: dict[tuple[str, int, str | None], int] = {}
-            best = None
-            candidates = (
-                b for category, group in options.items() if useful.category(category) for b in group
-            )
-            for booking in candidates:
-                activity = booking.activity
-                capacity = min(activity.max_group, booking.room.capacity)
-                if len(booking.pupils) >= capacity or not useful(activity):
-                    continue
-                if not activity.grades[0] <= pupil.grade <= activity.grades[1]:
-                    continue
-                required = activity.id if activity.id in pupil.required else None
-                key = (activity.category, booking.minutes, required)
-                if key not in gains:
-                    gains[key] = shortfall.gain(pupil, booking)
-                gain = gains[key]
-                if gain <= 0 or (best is not None and -gain > best[0][0]):
-                    continue
-                if best is not None and -gain == best[0][0] and best[0][1] is False:
-                    continue  # cannot beat a session of the pupil's own class with this gain
-                if pupil.id in booking.pupils:
-                    continue
-                if id(booking) not in classes_of:
-                    classes_of[id(booking)] = {instance.pupil[q].class_id for q in booking.pupils}
-                own_class = pupil.class_id in classes_of[id(booking)]
-                rank = (-gain, not own_class, booking.day, booking.start)
-                if best is not None and rank >= best[0]:
-                    continue
-                if not ledger.pupil_can(
-                    pupil.id, activity, booking.day, booking.start, booking.end, booking.site
-                ):
-                    continue
-                best = (rank, booking)
-            if best is None:
+            booking = spare_of[school].best(pupil, shortfall, ledger, classes_of)
+            if booking is None:
                 break
-            booking = best[1]
             booking.pupils.append(pupil.id)
-            classes_of.setdefault(id(booking), set()).add(pupil.class_id)
+            classes_of[id(booking)].add(pupil.class_id)
             ledger.pupil_book(pupil.id, booking)
             shortfall.add(pupil.id, booking)
             seated += 1
     return seated
 
 
-def _spare_places(
-    instance: Instance, by_site: dict[str, list[Booking]], school: str
-) -> dict[str, list[Booking]]:
-    """The sessions a school's pupils can reach that have places left, by category."""
-    sites = [school] + [
-        s.id
-        for s in instance.sites
-        if s.id != school
-        and (t := instance.travel_minutes(school, s.id)) is not None
-        and t <= instance.max_pupil_travel_minutes
-    ]
-    spare: dict[str, list[Booking]] = defaultdict(list)
-    for site in sites:
-        for b in by_site[site]:
-            if not b.pinned and len(b.pupils) < min(b.activity.max_group, b.room.capacity):
-                spare[b.activity.category].append(b)
-    return spare
+class _SparePlaces:
+    """The sessions a school's pupils can reach that have places left.
+
+    Grouped by activity and length, each group in order of day and start: the
+    best place for a pupil is then found among the groups of the highest gain
+    alone, and within a group the scan stops at the first own-class place.
+    """
+
+    def __init__(self, instance: Instance, by_site: dict[str, list[Booking]], school: str):
+        self.instance = instance
+        sites = [school] + [
+            s.id
+            for s in instance.sites
+            if s.id != school
+            and (t := instance.travel_minutes(school, s.id)) is not None
+            and t <= instance.max_pupil_travel_minutes
+        ]
+        by_category: dict[str, list[Booking]] = defaultdict(list)
+        for site in sites:
+            for b in by_site[site]:
+                if not b.pinned and len(b.pupils) < _capacity(b):
+                    by_category[b.activity.category].append(b)
+        groups: dict[tuple[str, int], list[tuple[str, int, int, Booking, int]]] = defaultdict(list)
+        spare = (b for group in by_category.values() for b in group)
+        for position, b in enumerate(spare):
+            groups[(b.activity.id, b.minutes)].append((b.day, b.start, position, b, _capacity(b)))
+        self.groups = {key: sorted(group, key=lambda g: g[:3]) for key, group in groups.items()}
+
+    def best(
+        self,
+        pupil: Pupil,
+        shortfall: Shortfall,
+        ledger: Ledger,
+        classes_of: dict[int, set[str]],
+    ) -> Booking | None:
+        """The session whose seat lowers the pupil's deficit most; among equals one
+        of its own class, then the earliest."""
+        instance = self.instance
+        useful = _Useful(instance, pupil, shortfall)
+        # The gain depends only on the session's category, length and whether
+        # it is a required activity not yet attended.
+        gains: dict[tuple[str, int, str | None], int] = {}
+        levels: dict[int, list[list]] = defaultdict(list)
+        for (activity_id, minutes), group in self.groups.items():
+            activity = instance.activity[activity_id]
+            if not useful(activity) or not activity.grades[0] <= pupil.grade <= activity.grades[1]:
+                continue
+            required = activity_id if activity_id in pupil.required else None
+            key = (activity.category, minutes, required)
+            if key not in gains:
+                gains[key] = shortfall.gain(pupil, group[0][3])
+            if gains[key] > 0:
+                levels[gains[key]].append(group)
+        for gain in sorted(levels, reverse=True):
+            best = None
+            for group in levels[gain]:
+                for day, start, position, booking, capacity in group:
+                    if best is not None and not best[0][0] and (day, start, position) > best[0][1:]:
+                        break  # an own-class place earlier than the rest of the group
+                    if len(booking.pupils) >= capacity or pupil.id in booking.pupils:
+                        continue
+                    if id(booking) not in classes_of:
+                        classes_of[id(booking)] = {
+                            instance.pupil[q].class_id for q in booking.pupils
+                        }
+                    rank = (pupil.class_id not in classes_of[id(booking)], day, start, position)
+                    if best is not None and rank >= best[0]:
+                        continue
+                    if ledger.pupil_can(
+                        pupil.id, booking.activity, day, start, booking.end, booking.site
+                    ):
+                        best = (rank, booking)
+            if best is not None:
+                return best[1]
+        return None
+
+
+def _capacity(booking: Booking) -> int:
+    return min(booking.activity.max_group, booking.room.capacity)
 
 
 def open_sessions_for_short(
