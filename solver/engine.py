@@ -183,7 +183,13 @@ def solve(
         # Rebuilds pay where a school lacks whole blocks; the re-seating below
         # closes the small deficits faster than rebuilds, which mostly undo.
         bookings = recreate_short_schools(
-            instance, bookings, ledger, seed=seed, until=run.until(0.3), at_least=REBUILD_AT_LEAST
+            instance,
+            bookings,
+            ledger,
+            seed=seed,
+            until=run.until(0.3),
+            first_pass_until=run.until(0.45),
+            at_least=REBUILD_AT_LEAST,
         )
         # A rebuild frees places in other schools' sessions; short pupils of any
         # school may take them.

@@ -30,12 +30,17 @@ def recreate_short_schools(
     *,
     seed: int,
     until: float | None,
+    first_pass_until: float | None = None,
     rounds: int = 2,
     on_better=None,
     at_least: int = 1,
 ) -> list[Booking]:
     """Rebuild schools short of ``at_least`` unmet minutes or more until ``until`` (or
-    ``rounds`` passes when None); the bookings."""
+    ``rounds`` passes when None); the bookings.
+
+    The first pass may run on to ``first_pass_until``: its rebuilds pay most,
+    and a slow start (a busy machine, a large district) must not cut it short.
+    """
     rng = random.Random(seed)
     pupils_of: dict[str, list[Pupil]] = defaultdict(list)
     for pupil in instance.pupils:
@@ -47,8 +52,9 @@ def recreate_short_schools(
         if not short:
             break
         improved = False
+        deadline = until if passes or first_pass_until is None else max(until, first_pass_until)
         for school in short:
-            if until is not None and time.monotonic() > until:
+            if deadline is not None and time.monotonic() > deadline:
                 return bookings
             rebuilt = _rebuild(instance, bookings, ledger, {school}, pupils_of[school], rng)
             if rebuilt is None:
