@@ -114,16 +114,12 @@ class _SparePlaces:
             and (t := instance.travel_minutes(school, s.id)) is not None
             and t <= instance.max_pupil_travel_minutes
         ]
-        by_category: dict[str, list[Booking]] = defaultdict(list)
+        groups: dict[tuple[str, int], list[tuple[str, int, Booking, int]]] = defaultdict(list)
         for site in sites:
             for b in by_site[site]:
                 if not b.pinned and len(b.pupils) < _capacity(b):
-                    by_category[b.activity.category].append(b)
-        groups: dict[tuple[str, int], list[tuple[str, int, int, Booking, int]]] = defaultdict(list)
-        spare = (b for group in by_category.values() for b in group)
-        for position, b in enumerate(spare):
-            groups[(b.activity.id, b.minutes)].append((b.day, b.start, position, b, _capacity(b)))
-        self.groups = {key: sorted(group, key=lambda g: g[:3]) for key, group in groups.items()}
+                    groups[(b.activity.id, b.minutes)].append((b.day, b.start, b, _capacity(b)))
+        self.groups = {key: sorted(group, key=lambda g: g[:2]) for key, group in groups.items()}
 
     def best(
         self,
@@ -147,14 +143,14 @@ class _SparePlaces:
             required = activity_id if activity_id in pupil.required else None
             key = (activity.category, minutes, required)
             if key not in gains:
-                gains[key] = shortfall.gain(pupil, group[0][3])
+                gains[key] = shortfall.gain(pupil, group[0][2])
             if gains[key] > 0:
                 levels[gains[key]].append(group)
         for gain in sorted(levels, reverse=True):
             best = None
             for group in levels[gain]:
-                for day, start, position, booking, capacity in group:
-                    if best is not None and not best[0][0] and (day, start, position) > best[0][1:]:
+                for day, start, booking, capacity in group:
+                    if best is not None and not best[0][0] and (day, start) > best[0][1:]:
                         break  # an own-class place earlier than the rest of the group
                     if len(booking.pupils) >= capacity or pupil.id in booking.pupils:
                         continue
@@ -162,7 +158,7 @@ class _SparePlaces:
                         classes_of[id(booking)] = {
                             instance.pupil[q].class_id for q in booking.pupils
                         }
-                    rank = (pupil.class_id not in classes_of[id(booking)], day, start, position)
+                    rank = (pupil.class_id not in classes_of[id(booking)], day, start)
                     if best is not None and rank >= best[0]:
                         continue
                     if ledger.pupil_can(
@@ -260,13 +256,6 @@ class _Useful:
         self.short = {c for c, m in programme.category_minutes.items() if received[c] < m}
         self.room = sum(received.values()) < programme.total_minutes
         self.missing = {a for a in pupil.required if a not in shortfall.attended[pupil.id]}
-        self.missing_categories = {instance.activity[a].category for a in self.missing}
-
-    def category(self, category: str) -> bool:
-        """Some activity of the category could help."""
-        if category in self.missing_categories:
-            return True
-        return self.room and (category in self.short or not self.short)
 
     def __call__(self, activity) -> bool:
         if activity.id in self.missing:
