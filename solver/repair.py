@@ -114,12 +114,19 @@ class _SparePlaces:
             and (t := instance.travel_minutes(school, s.id)) is not None
             and t <= instance.max_pupil_travel_minutes
         ]
-        groups: dict[tuple[str, int], list[tuple[str, int, Booking, int]]] = defaultdict(list)
+        by_category: dict[str, list[Booking]] = defaultdict(list)
         for site in sites:
             for b in by_site[site]:
                 if not b.pinned and len(b.pupils) < _capacity(b):
-                    groups[(b.activity.id, b.minutes)].append((b.day, b.start, b, _capacity(b)))
-        self.groups = {key: sorted(group, key=lambda g: g[:2]) for key, group in groups.items()}
+                    by_category[b.activity.category].append(b)
+        # Equal places keep the order of their categories as first met, then of
+        # their sites. The district's repair, and all after it, follows this
+        # order: the benchmarks in docs/benchmarks.md were measured with it.
+        groups: dict[tuple[str, int], list[tuple[str, int, int, Booking, int]]] = defaultdict(list)
+        spare = (b for group in by_category.values() for b in group)
+        for position, b in enumerate(spare):
+            groups[(b.activity.id, b.minutes)].append((b.day, b.start, position, b, _capacity(b)))
+        self.groups = {key: sorted(group, key=lambda g: g[:3]) for key, group in groups.items()}
 
     def best(
         self,
@@ -143,14 +150,14 @@ class _SparePlaces:
             required = activity_id if activity_id in pupil.required else None
             key = (activity.category, minutes, required)
             if key not in gains:
-                gains[key] = shortfall.gain(pupil, group[0][2])
+                gains[key] = shortfall.gain(pupil, group[0][3])
             if gains[key] > 0:
                 levels[gains[key]].append(group)
         for gain in sorted(levels, reverse=True):
             best = None
             for group in levels[gain]:
-                for day, start, booking, capacity in group:
-                    if best is not None and not best[0][0] and (day, start) > best[0][1:]:
+                for day, start, position, booking, capacity in group:
+                    if best is not None and not best[0][0] and (day, start, position) > best[0][1:]:
                         break  # an own-class place earlier than the rest of the group
                     if len(booking.pupils) >= capacity or pupil.id in booking.pupils:
                         continue
@@ -158,7 +165,7 @@ class _SparePlaces:
                         classes_of[id(booking)] = {
                             instance.pupil[q].class_id for q in booking.pupils
                         }
-                    rank = (pupil.class_id not in classes_of[id(booking)], day, start)
+                    rank = (pupil.class_id not in classes_of[id(booking)], day, start, position)
                     if best is not None and rank >= best[0]:
                         continue
                     if ledger.pupil_can(

@@ -73,11 +73,23 @@ def reseat_short_schools(
     Without ``until`` (reproducible runs) one pass on deterministic time.
     """
     passes = 0
+    # A group whose whole-class model proved it cannot do better is tried once
+    # more with the school's classes it shares sessions with, then no more:
+    # the same model again proves the same thing.
+    stuck: set[frozenset[str]] = set()
+    hopeless: set[frozenset[str]] = set()
     while until is not None or passes < 1:
-        groups = _short_groups(instance, bookings)
+        groups = [
+            (school, classes)
+            for school, classes in _short_groups(instance, bookings)
+            if frozenset(classes) not in hopeless
+        ]
         if not groups:
             break
         for position, (school, classes) in enumerate(groups):
+            key = frozenset(classes)
+            if key in stuck:
+                classes = _widened(instance, bookings, school, classes)
             if until is None:
                 limit = 2.0
             else:
@@ -96,8 +108,33 @@ def reseat_short_schools(
                 bookings = neighbourhood.reseat(
                     share * limit, workers, seed + passes, deterministic=until is None
                 )
+                if not short_only and neighbourhood.proven_stuck:
+                    (hopeless if key in stuck else stuck).add(key)
         passes += 1
     return bookings
+
+
+def _widened(
+    instance: Instance, bookings: list[Booking], school: str, classes: set[str]
+) -> set[str]:
+    """The classes plus those of the school that share most sessions with them,
+    up to twice ``MAX_FREED`` pupils."""
+    class_of = {p.id: p.class_id for p in instance.pupils}
+    size: dict[str, int] = defaultdict(int)
+    for pupil in instance.pupils:
+        size[pupil.class_id] += 1
+    shared: dict[str, int] = defaultdict(int)
+    for booking in bookings:
+        present = {class_of[p] for p in booking.pupils}
+        if present & classes:
+            for class_id in present - classes:
+                if instance.class_group[class_id].site == school:
+                    shared[class_id] += 1
+    wider = set(classes)
+    for class_id in sorted(shared, key=lambda c: (-shared[c], c)):
+        if sum(size[c] for c in wider) + size[class_id] <= 2 * MAX_FREED:
+            wider.add(class_id)
+    return wider
 
 
 def _short_groups(instance: Instance, bookings: list[Booking]) -> list[tuple[str, set[str]]]:
@@ -170,6 +207,8 @@ class _Neighbourhood:
         self.pupils = [p for p in pupils if p.id in self.short] if short_only else pupils
         self.freed = {p.id for p in self.pupils}
         self.sites = builder.sites_for(school)
+        # Set by reseat: the model was solved to optimality and gives back nothing.
+        self.proven_stuck = False
 
     def short_pupils(self) -> list[Pupil]:
         return [self.instance.pupil[p] for p in sorted(self.short)]
@@ -367,6 +406,7 @@ class _Neighbourhood:
             time.monotonic() - self.started,
         )
         if after_unmet >= before_unmet:
+            self.proven_stuck = status == cp_model.OPTIMAL
             return self.bookings
         model.clear_hints()
         for index, value in enumerate(solver.response_proto.solution):

@@ -54,7 +54,7 @@ def test_the_place_found_is_the_best_of_a_full_scan(tight):
         ranks = [
             _rank(tight, pupil, b, shortfall)
             for group in spare.groups.values()
-            for _, _, b, _ in group
+            for _, _, _, b, _ in group
             if useful(b.activity)
             and len(b.pupils) < _capacity(b)
             and pupil.id not in b.pupils
