@@ -62,8 +62,9 @@ def recreate_short_schools(
         for school in short:
             if deadline is not None and time.monotonic() > deadline:
                 return bookings
+            alone_first = passes > 0 or unmet[school] <= ALONE_AT_MOST
             rebuilt = None
-            if unmet[school] <= ALONE_AT_MOST or passes:
+            if alone_first:
                 rebuilt = _rebuild(instance, bookings, ledger, {school}, pupils_of[school], rng)
             if rebuilt is None:
                 # The coaches it lacks work for a neighbour: rebuild both at once.
@@ -71,7 +72,7 @@ def recreate_short_schools(
                 if partner is not None:
                     both = pupils_of[school] + pupils_of[partner]
                     rebuilt = _rebuild(instance, bookings, ledger, {school, partner}, both, rng)
-                elif unmet[school] > ALONE_AT_MOST and not passes:
+                elif not alone_first:
                     rebuilt = _rebuild(instance, bookings, ledger, {school}, pupils_of[school], rng)
             if rebuilt is not None:
                 bookings = rebuilt
