@@ -58,7 +58,9 @@ def recreate_short_schools(
         if not short:
             break
         improved = False
-        deadline = until if passes or first_pass_until is None else max(until, first_pass_until)
+        deadline = until
+        if passes == 0 and until is not None and first_pass_until is not None:
+            deadline = max(until, first_pass_until)
         for school in short:
             if deadline is not None and time.monotonic() > deadline:
                 return bookings

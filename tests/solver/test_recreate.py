@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
@@ -74,3 +75,18 @@ def test_recreating_short_schools_covers_more_and_breaks_no_rule(short):
     for booking in after_bookings:
         fresh.book(booking)
     assert _state(fresh, after_bookings) == _state(ledger, after_bookings)
+
+
+def test_the_first_pass_runs_on_to_its_own_deadline_when_the_stage_is_already_over(short):
+    """A slow start must not cut the first pass short: its rebuilds pay most."""
+    bookings, ledger = _first_schedule(short)
+    before = check(short, _to_solution(short, bookings))
+
+    now = time.monotonic()
+    after_bookings = recreate_short_schools(
+        short, bookings, ledger, seed=1, until=now - 1, first_pass_until=now + 60
+    )
+    after = check(short, _to_solution(short, after_bookings))
+
+    assert after.valid, after.violations[:3]
+    assert after.unmet_minutes < before.unmet_minutes
