@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=60.0,
         help="with --peer: the engine's limit for the solve whose sessions make the projection",
     )
+    bench.add_argument(
+        "--schools",
+        help="with --peer: also compare on P cut to the first N schools (e.g. 5,10,15,20)",
+    )
 
     resolve = sub.add_parser("bench-resolve", help="benchmark re-solving after a change")
     resolve.add_argument("--scenario", default="district")

@@ -632,10 +632,12 @@ def _solve_until_stalled(solver: cp_model.CpSolver, model, stall: float | None):
     done = threading.Event()
 
     def watchdog() -> None:
+        # The solver's own stop, not the callback's: the callback's raises until a
+        # first solution has come, and the solver's is a no-op before the search
+        # starts, so it is repeated until the search is over.
         while not done.wait(0.05):
             if time.monotonic() - watch.improved > stall:
-                watch.stop_search()
-                return
+                solver.stop_search()
 
     thread = threading.Thread(target=watchdog, daemon=True)
     thread.start()

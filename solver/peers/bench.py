@@ -14,6 +14,10 @@ For each scenario:
 4. both timetables are read back and checked by our checker against the real
    instance.
 
+With ``--schools 5,10,15,20`` each scenario is also compared on its P cut to
+the first N schools (``first_schools``): the same engine timetable, fewer
+schools, which shows at what size each side stops completing.
+
 *Complete* means the same for both sides: every activity of P placed (FET:
 its complete timetable written; ours: all sessions placed). The time to it is
 wall-clock from the start of that side's run (building its model included;
@@ -31,7 +35,7 @@ import multiprocessing
 import platform
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from solver.peers.fet import LEFT_OUT, FetMissing, find_fet_cl, project, run_fet
 from solver.peers.ours import solve_projection
@@ -69,19 +73,56 @@ class PeerRow:
         return "- (neither complete)"
 
 
+def first_schools(instance, solution, count: int):
+    """The sessions of ``solution`` whose pupils all attend the first ``count`` schools.
+
+    A district's P cut to a smaller one: the same engine timetable, so the
+    same coaches, rooms and travel, only fewer schools. Schools are taken in
+    the order of their site ids, which is the generator's order.
+    """
+    schools = sorted({instance.school_of(pupil) for pupil in instance.pupils})[:count]
+    keep = set(schools)
+    sessions = [
+        s
+        for s in solution.sessions
+        if all(instance.school_of(instance.pupil[p]) in keep for p in s.pupils)
+    ]
+    return replace(solution, sessions=sessions)
+
+
 def run_scenario(
-    scenario: str, seed: int, time_limit: float, workers: int, engine_time_limit: float
-) -> PeerRow:
-    from solver.checker import check
+    scenario: str,
+    seed: int,
+    time_limit: float,
+    workers: int,
+    engine_time_limit: float,
+    school_counts: list[int] | None = None,
+) -> list[PeerRow]:
+    """One engine run, then both sides on its P (and on P cut to ``school_counts``)."""
     from solver.engine import solve
     from solver.generator import generate
 
     instance = generate(scenario, seed).instance
     print(f"{scenario}: our engine, {engine_time_limit:.0f}s ...", file=sys.stderr, flush=True)
     engine = solve(instance, time_limit=engine_time_limit, workers=workers, seed=seed)
-    projection = project(instance, engine.solution)
+    schools = len({instance.school_of(pupil) for pupil in instance.pupils})
+    parts = [(scenario, engine.solution)]
+    for count in school_counts or []:
+        if count < schools:
+            label = f"{scenario}, first {count} of {schools} schools"
+            parts.insert(-1, (label, first_schools(instance, engine.solution, count)))
+    return [
+        _both_sides(label, instance, solution, engine, time_limit, workers, seed)
+        for label, solution in parts
+    ]
+
+
+def _both_sides(label, instance, solution, engine, time_limit, workers, seed) -> PeerRow:
+    from solver.checker import check
+
+    projection = project(instance, solution)
     print(
-        f"{scenario}: projected problem: {projection.counts['activities']} activities, "
+        f"{label}: projected problem: {projection.counts['activities']} activities, "
         f"{projection.counts['subgroups']} subgroups; ours on it, {time_limit:.0f}s ...",
         file=sys.stderr,
         flush=True,
@@ -89,7 +130,7 @@ def run_scenario(
     ours = solve_projection(projection, time_limit, workers=workers, seed=seed)
     ours_report = check(instance, ours.solution)
     print(
-        f"{scenario}: ours {ours.placed}/{ours.total} in {ours.seconds:.1f}s ({ours.status}); "
+        f"{label}: ours {ours.placed}/{ours.total} in {ours.seconds:.1f}s ({ours.status}); "
         f"fet-cl on it, {time_limit:.0f}s ...",
         file=sys.stderr,
         flush=True,
@@ -97,7 +138,7 @@ def run_scenario(
     fet = run_fet(projection, time_limit)
     report = check(instance, fet.solution)
     return PeerRow(
-        scenario=scenario,
+        scenario=label,
         sessions=len(projection.sessions),
         subgroups=projection.counts["subgroups"],
         time_limit=time_limit,
@@ -159,9 +200,13 @@ def command_peer_bench(args) -> int:
         print(str(error), file=sys.stderr)
         return 2
     engine_time_limit = getattr(args, "engine_time_limit", None) or 60.0
+    counts = [int(n) for n in args.schools.split(",")] if getattr(args, "schools", None) else []
     rows = [
-        run_scenario(scenario, args.seed, args.time_limit, args.workers, engine_time_limit)
+        row
         for scenario in args.scenarios.split(",")
+        for row in run_scenario(
+            scenario, args.seed, args.time_limit, args.workers, engine_time_limit, counts
+        )
     ]
     print(
         f"Machine: {platform.machine()}, {multiprocessing.cpu_count()} cores, "

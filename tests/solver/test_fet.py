@@ -175,3 +175,24 @@ def test_ratio_is_a_bound_when_only_one_side_completes():
     assert row.ratio == "< 5.00"
     row.fet_complete = False
     assert row.ratio.startswith("-")
+
+
+def test_a_district_cut_to_its_first_schools_keeps_whole_sessions_of_those_schools():
+    from solver.generator import generate
+    from solver.peers.bench import first_schools
+
+    scenario = generate("district", 1)
+    instance, witness = scenario.instance, scenario.witness
+    schools = sorted({instance.school_of(pupil) for pupil in instance.pupils})
+
+    cut = first_schools(instance, witness, 3)
+
+    def schools_of(session):
+        return {instance.school_of(instance.pupil[p]) for p in session.pupils}
+
+    assert 0 < len(cut.sessions) < len(witness.sessions)
+    assert all(schools_of(s) <= set(schools[:3]) for s in cut.sessions)
+    left_out = [s for s in witness.sessions if s not in cut.sessions]
+    assert all(schools_of(s) - set(schools[:3]) for s in left_out)
+    assert check(instance, cut).valid  # fewer sessions, the same rules kept
+    assert first_schools(instance, witness, len(schools)).sessions == witness.sessions

@@ -78,3 +78,36 @@ def test_re_seating_the_short_pupils_alone_moves_nobody_else(tight):
         key = (booking.activity.id, booking.day, booking.start, booking.room.id)
         others = [p for p in booking.pupils if p not in short]
         assert others == [p for p in seats_before.get(key, []) if p not in short]
+
+
+def test_a_search_without_a_solution_stops_once_stalled_without_an_error():
+    """The stall watchdog stops a search that has found nothing yet, quietly."""
+    import threading
+
+    from ortools.sat.python import cp_model
+
+    from solver.reseat import _solve_until_stalled
+
+    model = cp_model.CpModel()  # 14 pigeons, 13 holes: slow to prove without LP
+    holes = range(13)
+    seat = {(p, h): model.new_bool_var(f"x{p}_{h}") for p in range(14) for h in holes}
+    for p in range(14):
+        model.add_exactly_one(seat[p, h] for h in holes)
+    for h in holes:
+        model.add_at_most_one(seat[p, h] for p in range(14))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 20
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 0
+    solver.parameters.symmetry_level = 0
+    solver.parameters.cp_model_presolve = False
+    errors = []
+    hook, threading.excepthook = threading.excepthook, errors.append
+    try:
+        status = _solve_until_stalled(solver, model, stall=0.3)
+    finally:
+        threading.excepthook = hook
+
+    assert errors == []
+    assert status == cp_model.UNKNOWN
+    assert solver.wall_time < 10
