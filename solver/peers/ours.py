@@ -29,17 +29,16 @@ unplaced session takes the option whose sessions in its way weigh least, a
 session's weight growing each time a move leaves it out; those are placed
 again where they fit, and one that does not gets a second link of an ejection
 chain: it takes a place where a single session is in its way, which moves to
-where it fits; a move that places fewer is undone) until every session is
-placed or the time is up. Options are judged per day and start (the people's
-side once, then the first free allowed room). On small projections (up to
-``CP_SAT_MAX_SESSIONS``) the last 20% of the time goes to one CP-SAT model of
-the whole problem, hinted with the greedy: per session and day and allowed
-room a literal, one start per session; no overlap per room, coach and subgroup
-of pupils per day; the travel gap between two sessions at different sites
-that share a person; maximise the sessions placed (all placed is the trivial
-bound, so it stops at the first complete timetable). When time runs out the
-best partial timetable is returned, like FET's. The result is checked by our
-checker against the real instance, like FET's.
+where it fits; a move that places fewer is undone) until it stalls. Then,
+for a session still left out, chosen at random, OR-Tools CP-SAT places it
+together with up to ``NEIGHBOURHOOD`` placed sessions around it (sharing a
+person or an allowed room), all of them mandatory, the sessions they touch
+fixed; and so on until all are placed or time is up. One model over the week (a start per session on a week-long time line,
+no overlap per person and room, the daily maxima and "once a day" by day
+literals, the travel between two sessions at different sites as a
+disjunction). When time runs out the best partial timetable is returned, like
+FET's. The result is checked by our checker against the real instance, like
+FET's.
 
 *Complete* means every session of the projection placed; the time to it is
 wall-clock from the call (computing the options included), on one thread for
@@ -62,13 +61,14 @@ from solver.times import covers, overlaps
 
 log = logging.getLogger(__name__)
 
-GREEDY_SHARE = 0.8  # of the time limit for the greedy and its repair; the rest to CP-SAT
-# Above this many sessions the whole-problem CP-SAT model does not even load its
-# hint in time (district, 3,949 sessions: no solution in 60 s on 2 cores), so
-# the greedy's repair keeps the whole time limit. (A model per school with the
-# schools done so far fixed was tried too: 133 of one school's 166 sessions in
-# 15 s on 2 busy cores, too slow for 30 schools.)
-CP_SAT_MAX_SESSIONS = 1000
+# The repair places many sessions a second at first, then fewer; CP-SAT around
+# each session left out places the last few of a small or medium projection
+# that the repair does not (docs/benchmarks.md, "FET side by side"). So the
+# repair runs until it has placed no more for this share of the time limit
+# (2 to 20 s), then CP-SAT takes over.
+REPAIR_STALL = 0.05
+NEIGHBOURHOOD = 150  # sessions CP-SAT may move to place one more
+STEP_SECONDS = 10.0  # CP-SAT's limit for one neighbourhood
 
 
 @dataclass
@@ -83,21 +83,6 @@ class OursRun:
     @property
     def share_placed(self) -> float:
         return self.placed / self.total if self.total else 1.0
-
-
-class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, placed: list[cp_model.IntVar], started: float):
-        super().__init__()
-        self.placed = placed
-        self.started = started
-        self.best = -1
-        self.best_at = 0.0
-
-    def on_solution_callback(self) -> None:
-        count = sum(self.Value(v) for v in self.placed)
-        if count > self.best:
-            self.best = count
-            self.best_at = time.monotonic() - self.started
 
 
 def solve_projection(
@@ -199,164 +184,252 @@ def solve_projection(
         limit = instance.coach[coach_id].max_minutes_per_day
         people[key] = min(people.get(key, limit), limit)
 
-    # -- a greedy first; complete, it is the answer, else CP-SAT starts from it -----
-    greedy: dict[int, tuple[str, str, int]] = {}
-    if fixed is None:
-        greedy = _greedy(
-            instance,
-            option_list,
-            site_of,
-            minutes,
-            people,
-            window_of,
-            [{instance.pupil[p].class_id for p in s.pupils} for s in sessions],
-            once_a_day,
-            deadline=started
-            + time_limit * (GREEDY_SHARE if len(sessions) <= CP_SAT_MAX_SESSIONS else 1.0),
-            seed=seed,
-        )
-        if len(greedy) == len(sessions):
-            return _run(projection, greedy, minutes, time.monotonic() - started, "GREEDY")
-    remaining = time_limit - (time.monotonic() - started)
-    if fixed is None and (remaining <= 1 or len(sessions) > CP_SAT_MAX_SESSIONS):
-        return _run(projection, greedy, minutes, time.monotonic() - started, "GREEDY")
-
-    model = cp_model.CpModel()
-    start_var = []
-    on_day: list[dict[str, cp_model.IntVar]] = []
-    in_room: list[dict[tuple[str, str], cp_model.IntVar]] = []
-    placed = []
-    room_day: dict[tuple[str, str], list] = defaultdict(list)
-    for index in range(len(sessions)):
-        options = option_list[index]
-        values = sorted({s for v in options.values() for s in v}) or [hours[0]]
-        start = model.NewIntVarFromDomain(cp_model.Domain.FromValues(values), f"s{index}")
-        start_var.append(start)
-        present = model.NewBoolVar(f"p{index}")
-        placed.append(present)
-        literals: dict[tuple[str, str], cp_model.IntVar] = {}
-        for (day, room), allowed in options.items():
-            literal = model.NewBoolVar(f"z{index}_{day}_{room}")
-            literals[(day, room)] = literal
-            if len(allowed) < len(values):
-                model.AddLinearExpressionInDomain(
-                    start, cp_model.Domain.FromValues(allowed)
-                ).OnlyEnforceIf(literal)
-            room_day[(room, day)].append(
-                model.NewOptionalFixedSizeIntervalVar(start, minutes[index], literal, f"r{index}")
-            )
-        model.Add(sum(literals.values()) == present)
-        days_of = {}
-        for day in days:
-            chosen = [v for (d, _), v in literals.items() if d == day]
-            if not chosen:
-                continue
-            if len(chosen) == 1:
-                days_of[day] = chosen[0]
-            else:
-                literal = model.NewBoolVar(f"d{index}_{day}")
-                model.Add(sum(chosen) == literal)
-                days_of[day] = literal
-        on_day.append(days_of)
-        in_room.append(literals)
-
-    for intervals in room_day.values():
-        if len(intervals) > 1:
-            model.AddNoOverlap(intervals)
-
-    pairs: set[tuple[int, int]] = set()
-    for key, limit in people.items():
-        for day in days:
-            here = [i for i in key if day in on_day[i]]
-            if len(here) > 1:
-                model.AddNoOverlap(
-                    [
-                        model.NewOptionalFixedSizeIntervalVar(
-                            start_var[i], minutes[i], on_day[i][day], f"o{i}"
-                        )
-                        for i in here
-                    ]
-                )
-            if sum(minutes[i] for i in here) > limit:
-                model.Add(sum(minutes[i] * on_day[i][day] for i in here) <= limit)
-        for a in key:
-            for b in key:
-                if a < b and site_of[a] != site_of[b]:
-                    pairs.add((a, b))
-    for key in once_a_day:
-        for day in days:
-            here = [on_day[i][day] for i in key if day in on_day[i]]
-            if len(here) > 1:
-                model.AddAtMostOne(here)
-    for a, b in sorted(pairs):
-        travel = instance.travel_minutes(site_of[a], site_of[b])
-        common = [d for d in days if d in on_day[a] and d in on_day[b]]
-        if not common:
-            continue
-        if travel is None:
-            for day in common:
-                model.AddBoolOr([on_day[a][day].Not(), on_day[b][day].Not()])
-            continue
-        before = model.NewBoolVar(f"b{a}_{b}")
-        for day in common:
-            both = [on_day[a][day], on_day[b][day]]
-            model.Add(start_var[b] >= start_var[a] + minutes[a] + travel).OnlyEnforceIf(
-                [before, *both]
-            )
-            model.Add(start_var[a] >= start_var[b] + minutes[b] + travel).OnlyEnforceIf(
-                [before.Not(), *both]
-            )
-
-    hints: dict[int, tuple[cp_model.IntVar, int]] = {}  # one hint per variable
-    for index, literals in enumerate(in_room):
-        choice = greedy.get(index)
-        hints[placed[index].Index()] = (placed[index], int(choice is not None))
-        for key, literal in literals.items():
-            hints[literal.Index()] = (literal, int(choice is not None and key == choice[:2]))
-        for day, literal in on_day[index].items():
-            hints[literal.Index()] = (literal, int(choice is not None and day == choice[0]))
-        if choice is not None:
-            hints[start_var[index].Index()] = (start_var[index], choice[2])
-    for variable, value in hints.values():
-        model.AddHint(variable, value)
-
+    # -- a greedy and its repair; what they leave out, CP-SAT around each -----------
     if fixed is not None:
-        where = {s.id: s for s in fixed.sessions}
+        where = {s.id: (s.day, s.room, s.start) for s in fixed.sessions}
+        pinned = {}
         for index, session in enumerate(sessions):
-            known = where[session.id]
-            literal = in_room[index].get((known.day, known.room))
-            if literal is None:
-                model.Add(placed[index] == 0)
-                continue
-            model.Add(literal == 1)
-            model.Add(start_var[index] == known.start)
+            day, room, start = where[session.id]
+            if start in option_list[index].get((day, room), []):
+                pinned[index] = {(day, room): [start]}
+        model = _WeekModel(instance, option_list, site_of, minutes, people, once_a_day)
+        chosen = model.solve(set(pinned), {}, time_limit, workers, seed, options=pinned) or {}
+        return _run(projection, chosen, minutes, time.monotonic() - started, "PINNED")
 
-    model.Maximize(sum(placed))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.monotonic() - started))
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    progress = _Progress(placed, started)
-    status = solver.Solve(model, progress)
-    ended = time.monotonic() - started
-
-    chosen: dict[int, tuple[str, str, int]] = {}
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        for index in range(len(sessions)):
-            if not solver.Value(placed[index]):
-                continue
-            day, room = next(key for key, v in in_room[index].items() if solver.Value(v))
-            chosen[index] = (day, room, solver.Value(start_var[index]))
-    if len(chosen) < len(greedy):  # CP-SAT found nothing better than its hint in time
-        chosen = greedy
-    complete = len(chosen) == len(sessions)
-    return _run(
-        projection,
-        chosen,
+    chosen = _greedy(
+        instance,
+        option_list,
+        site_of,
         minutes,
-        progress.best_at if complete else ended,
-        "GREEDY+CP-SAT " + solver.StatusName(status),
+        people,
+        window_of,
+        [{instance.pupil[p].class_id for p in s.pupils} for s in sessions],
+        once_a_day,
+        deadline=started + time_limit,
+        seed=seed,
+        stall=min(max(REPAIR_STALL * time_limit, 2.0), 20.0),
     )
+    status = "GREEDY"
+    if len(chosen) < len(sessions):
+        status = "GREEDY+CP-SAT"
+        model = _WeekModel(instance, option_list, site_of, minutes, people, once_a_day)
+        neighbours: dict[int, set[int]] = defaultdict(set)
+        for key in people:
+            for index in key:
+                neighbours[index].update(key)
+        sharing_room: dict[str, set[int]] = defaultdict(set)
+        for index, rooms in enumerate(projection.allowed_rooms):
+            for room in rooms:
+                sharing_room[room].add(index)
+        for index, rooms in enumerate(projection.allowed_rooms):
+            for room in rooms:
+                neighbours[index].update(sharing_room[room])
+        chosen = _fill_by_neighbourhoods(
+            model, chosen, neighbours, started + time_limit, workers, seed
+        )
+    return _run(projection, chosen, minutes, time.monotonic() - started, status)
+
+
+def _fill_by_neighbourhoods(
+    model: _WeekModel,
+    chosen: dict[int, tuple[str, str, int]],
+    neighbours: dict[int, set[int]],
+    deadline: float,
+    workers: int,
+    seed: int,
+) -> dict[int, tuple[str, str, int]]:
+    """Place what the repair left out, one session at a time, by moving those around it.
+
+    For a session left out, its neighbourhood is that session and placed ones
+    reached from it through a shared person or an allowed room (breadth first,
+    in random order, up to ``NEIGHBOURHOOD`` sessions); CP-SAT must place all of
+    them, the sessions they touch stay where they are. Stated as a feasibility
+    problem, not as "place as many as you can": with every session mandatory
+    CP-SAT proves or finds in a second or two what the maximising form does not
+    settle in minutes.
+    """
+    chosen = dict(chosen)
+    rng = random.Random(seed)
+    total = len(model.options)
+    while len(chosen) < total and time.monotonic() < deadline - 0.5:
+        left = [i for i in range(total) if i not in chosen and model.options[i]]
+        if not left:
+            break
+        first = rng.choice(left)
+        free, queue = {first}, [first]
+        while queue and len(free) < NEIGHBOURHOOD:
+            reached = sorted(neighbours[queue.pop(0)] - free)
+            rng.shuffle(reached)
+            for index in reached:
+                if len(free) >= NEIGHBOURHOOD:
+                    break
+                if index in chosen:
+                    free.add(index)
+                    queue.append(index)
+        touching = set().union(*(neighbours[i] for i in free)) - free
+        kept = {i: chosen[i] for i in touching if i in chosen}
+        limit = min(STEP_SECONDS, deadline - time.monotonic())
+        found = model.solve(free, kept, limit, workers, rng.randrange(1 << 16), hint=chosen)
+        if found:
+            chosen.update({i: found[i] for i in free})
+    log.info("neighbourhoods: %d of %d placed", len(chosen), total)
+    return chosen
+
+
+class _WeekModel:
+    """CP-SAT over the week: each free session a day, start and room, all of them placed.
+
+    One start per session on a week-long time line (day × 1,440 + minute), so
+    one no-overlap per person covers the whole week and the travel between
+    two sessions needs no day literal (days lie 1,440 minutes apart); a
+    literal per session and day for the daily maxima and "once a day"; an
+    optional interval per allowed room. Sessions ``kept`` are fixed where they
+    are and constrain the free ones.
+    """
+
+    DAY = 1440
+
+    def __init__(self, instance, options, site_of, minutes, people, once_a_day):
+        self.instance = instance
+        self.options = options
+        self.site_of = site_of
+        self.minutes = minutes
+        self.days = list(instance.days)
+        self.people_of: dict[int, list[tuple[tuple[int, ...], int]]] = defaultdict(list)
+        for key, limit in people.items():
+            for index in key:
+                self.people_of[index].append((key, limit))
+        self.twins_of: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        for key in once_a_day:
+            for index in key:
+                self.twins_of[index].append(key)
+
+    def solve(
+        self,
+        free: set[int],
+        kept: dict[int, tuple[str, str, int]],
+        time_limit: float,
+        workers: int,
+        seed: int,
+        *,
+        options: dict[int, dict[tuple[str, str], list[int]]] | None = None,
+        hint: dict[int, tuple[str, str, int]] | None = None,
+    ) -> dict[int, tuple[str, str, int]] | None:
+        """Where each free session goes, or None when CP-SAT finds no way in time."""
+        model = cp_model.CpModel()
+        every = free | set(kept)
+        start, on_day, in_room = {}, {}, {}
+        rooms: dict[str, list] = defaultdict(list)
+        for index in sorted(every):
+            if index in kept:
+                day, room, at = kept[index]
+                here = {(day, room): [at]}
+            else:
+                here = (options or {}).get(index, self.options[index])
+            start[index], on_day[index], in_room[index] = self._session(model, index, here, rooms)
+        for intervals in rooms.values():
+            if len(intervals) > 1:
+                model.add_no_overlap(intervals)
+
+        seen: set[tuple[int, ...]] = set()
+        pairs: set[tuple[int, int]] = set()
+        for index in free:
+            for key, limit in self.people_of[index]:
+                if key in seen:
+                    continue
+                seen.add(key)
+                here = [i for i in key if i in every]
+                model.add_no_overlap(
+                    [model.new_fixed_size_interval_var(start[i], self.minutes[i], "") for i in here]
+                )
+                for day in self.days:
+                    today = [i for i in here if day in on_day[i]]
+                    if sum(self.minutes[i] for i in today) > limit:
+                        model.add(sum(self.minutes[i] * on_day[i][day] for i in today) <= limit)
+                pairs.update(
+                    (a, b)
+                    for a in here
+                    for b in here
+                    if a < b and self.site_of[a] != self.site_of[b]
+                )
+            for key in self.twins_of[index]:
+                here = [i for i in key if i in every]
+                for day in self.days:
+                    today = [on_day[i][day] for i in here if day in on_day[i]]
+                    if len(today) > 1:
+                        model.add_at_most_one(today)
+        for a, b in pairs:
+            travel = self.instance.travel_minutes(self.site_of[a], self.site_of[b])
+            if travel is None:
+                for day in set(on_day[a]) & set(on_day[b]):
+                    model.add_bool_or([on_day[a][day].Not(), on_day[b][day].Not()])
+                continue
+            before = model.new_bool_var("")
+            model.add(start[b] >= start[a] + self.minutes[a] + travel).only_enforce_if(before)
+            model.add(start[a] >= start[b] + self.minutes[b] + travel).only_enforce_if(before.Not())
+
+        for index, (day, room, at) in (hint or {}).items():
+            if index in free:
+                model.add_hint(start[index], self.days.index(day) * self.DAY + at)
+                for other, literal in in_room[index].items():
+                    if literal is not None:
+                        model.add_hint(literal, int(other == room))
+
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        found = {}
+        for index in free:
+            week = solver.value(start[index])
+            room = next(r for r, v in in_room[index].items() if v is None or solver.value(v))
+            found[index] = (self.days[week // self.DAY], room, week % self.DAY)
+        return found
+
+    def _session(self, model, index, options, rooms):
+        day_number = {day: n for n, day in enumerate(self.days)}
+        values = sorted({day_number[d] * self.DAY + s for (d, _), v in options.items() for s in v})
+        if not values:  # no place at all: the model is infeasible, as it should be
+            values = [0]
+            model.add_bool_or([])
+        start = model.new_int_var_from_domain(cp_model.Domain.from_values(values), "")
+        on_day = {}
+        for day in self.days:
+            today = [v for v in values if v // self.DAY == day_number[day]]
+            if today:
+                on_day[day] = model.new_bool_var("")
+                model.add_linear_expression_in_domain(
+                    start, cp_model.Domain.from_values(today)
+                ).only_enforce_if(on_day[day])
+        model.add_exactly_one(on_day.values())
+        by_room: dict[str, list[int]] = defaultdict(list)
+        for (day, room), starts in options.items():
+            by_room[room].extend(day_number[day] * self.DAY + s for s in starts)
+        in_room = {}
+        for room, allowed in by_room.items():
+            literal = None if len(by_room) == 1 else model.new_bool_var("")
+            in_room[room] = literal
+            if len(allowed) < len(values):
+                constraint = model.add_linear_expression_in_domain(
+                    start, cp_model.Domain.from_values(sorted(allowed))
+                )
+                if literal is not None:
+                    constraint.only_enforce_if(literal)
+            if literal is None:
+                rooms[room].append(
+                    model.new_fixed_size_interval_var(start, self.minutes[index], "")
+                )
+            else:
+                rooms[room].append(
+                    model.new_optional_fixed_size_interval_var(
+                        start, self.minutes[index], literal, ""
+                    )
+                )
+        if len(by_room) > 1:
+            model.add_exactly_one(in_room.values())
+        return start, on_day, in_room
 
 
 def _run(
@@ -408,6 +481,7 @@ def _greedy(
     once_a_day: set[tuple[int, ...]],
     deadline: float,
     seed: int = 0,
+    stall: float | None = None,
 ) -> dict[int, tuple[str, str, int]]:
     """Sessions placed one at a time under the same rules as the model, then repaired.
 
@@ -560,8 +634,13 @@ def _greedy(
         return False
 
     step = 0
+    most, improved = len(chosen), time.monotonic()
     while unplaced and time.monotonic() < deadline:
         step += 1
+        if len(chosen) > most:
+            most, improved = len(chosen), time.monotonic()
+        elif stall is not None and time.monotonic() - improved > stall:
+            break
         if step % 2000 == 0:
             log.info("greedy: %d of %d placed, step %d", len(chosen), len(options), step)
         index = unplaced.pop(rng.randrange(len(unplaced)))

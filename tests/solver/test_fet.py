@@ -196,3 +196,20 @@ def test_a_district_cut_to_its_first_schools_keeps_whole_sessions_of_those_schoo
     assert all(schools_of(s) - set(schools[:3]) for s in left_out)
     assert check(instance, cut).valid  # fewer sessions, the same rules kept
     assert first_schools(instance, witness, len(schools)).sessions == witness.sessions
+
+
+def test_cp_sat_around_each_session_left_out_completes_what_the_repair_did_not(monkeypatch):
+    """With nothing placed by the greedy, the neighbourhoods alone place every session."""
+    import solver.peers.ours as ours
+    from solver.generator import generate
+
+    scenario = generate("school", 1)
+    projection = project(scenario.instance, scenario.witness)
+    monkeypatch.setattr(ours, "_greedy", lambda *args, **kwargs: {})
+
+    run = ours.solve_projection(projection, 60, workers=1, seed=1)
+
+    assert run.complete and run.status == "GREEDY+CP-SAT"
+    report = check(scenario.instance, run.solution)
+    assert report.valid, report.violations
+    assert report.unmet_minutes == check(scenario.instance, scenario.witness).unmet_minutes
