@@ -33,10 +33,10 @@ where it fits; a move that places fewer is undone) until it stalls. Then,
 for a session still left out, chosen at random, OR-Tools CP-SAT places it
 together with up to ``NEIGHBOURHOOD`` placed sessions around it (sharing a
 person or an allowed room), all of them mandatory, the sessions they touch
-fixed; and so on until all are placed or time is up. One model over the week (a start per session on a week-long time line,
-no overlap per person and room, the daily maxima and "once a day" by day
-literals, the travel between two sessions at different sites as a
-disjunction). When time runs out the best partial timetable is returned, like
+fixed; and so on until all are placed or time is up. One model over the week
+(a start per session on a week-long time line, no overlap per person and
+room, the daily maxima and "once a day" by day literals, the travel between
+two sessions at different sites as a disjunction). When time runs out the best partial timetable is returned, like
 FET's. The result is checked by our checker against the real instance, like
 FET's.
 
@@ -295,6 +295,7 @@ class _WeekModel:
         self.site_of = site_of
         self.minutes = minutes
         self.days = list(instance.days)
+        self.day_number = {day: n for n, day in enumerate(self.days)}
         self.people_of: dict[int, list[tuple[tuple[int, ...], int]]] = defaultdict(list)
         for key, limit in people.items():
             for index in key:
@@ -370,7 +371,7 @@ class _WeekModel:
 
         for index, (day, room, at) in (hint or {}).items():
             if index in free:
-                model.add_hint(start[index], self.days.index(day) * self.DAY + at)
+                model.add_hint(start[index], self.day_number[day] * self.DAY + at)
                 for other, literal in in_room[index].items():
                     if literal is not None:
                         model.add_hint(literal, int(other == room))
@@ -389,7 +390,7 @@ class _WeekModel:
         return found
 
     def _session(self, model, index, options, rooms):
-        day_number = {day: n for n, day in enumerate(self.days)}
+        day_number = self.day_number
         values = sorted({day_number[d] * self.DAY + s for (d, _), v in options.items() for s in v})
         if not values:  # no place at all: the model is infeasible, as it should be
             values = [0]
