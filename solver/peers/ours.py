@@ -186,14 +186,16 @@ def solve_projection(
 
     # -- a greedy and its repair; what they leave out, CP-SAT around each -----------
     if fixed is not None:
+        # each session's only option is where it is, if the rules allow it there
         where = {s.id: (s.day, s.room, s.start) for s in fixed.sessions}
-        pinned = {}
+        pinned: list[dict[tuple[str, str], list[int]]] = []
         for index, session in enumerate(sessions):
             day, room, start = where[session.id]
-            if start in option_list[index].get((day, room), []):
-                pinned[index] = {(day, room): [start]}
-        model = _WeekModel(instance, option_list, site_of, minutes, people, once_a_day)
-        chosen = model.solve(set(pinned), {}, time_limit, workers, seed, options=pinned) or {}
+            allowed = start in option_list[index].get((day, room), [])
+            pinned.append({(day, room): [start]} if allowed else {})
+        model = _WeekModel(instance, pinned, site_of, minutes, people, once_a_day)
+        free = {index for index, options in enumerate(pinned) if options}
+        chosen = model.solve(free, {}, time_limit, workers, seed) or {}
         return _run(projection, chosen, minutes, time.monotonic() - started, "PINNED")
 
     chosen = _greedy(
@@ -213,21 +215,28 @@ def solve_projection(
     if len(chosen) < len(sessions):
         status = "GREEDY+CP-SAT"
         model = _WeekModel(instance, option_list, site_of, minutes, people, once_a_day)
-        neighbours: dict[int, set[int]] = defaultdict(set)
-        for key in people:
-            for index in key:
-                neighbours[index].update(key)
-        sharing_room: dict[str, set[int]] = defaultdict(set)
-        for index, rooms in enumerate(projection.allowed_rooms):
-            for room in rooms:
-                sharing_room[room].add(index)
-        for index, rooms in enumerate(projection.allowed_rooms):
-            for room in rooms:
-                neighbours[index].update(sharing_room[room])
+        neighbours = _neighbours(people, projection.allowed_rooms)
         chosen = _fill_by_neighbourhoods(
             model, chosen, neighbours, started + time_limit, workers, seed
         )
     return _run(projection, chosen, minutes, time.monotonic() - started, status)
+
+
+def _neighbours(
+    people: dict[tuple[int, ...], int], allowed_rooms: list[list[str]]
+) -> dict[int, set[int]]:
+    """The sessions each session shares a person (subgroup or coach) or an allowed room with."""
+    groups: list[set[int]] = [set(key) for key in people]
+    by_room: dict[str, set[int]] = defaultdict(set)
+    for index, rooms in enumerate(allowed_rooms):
+        for room in rooms:
+            by_room[room].add(index)
+    groups.extend(by_room.values())
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for group in groups:
+        for index in group:
+            neighbours[index].update(group)
+    return neighbours
 
 
 def _fill_by_neighbourhoods(
@@ -313,7 +322,6 @@ class _WeekModel:
         workers: int,
         seed: int,
         *,
-        options: dict[int, dict[tuple[str, str], list[int]]] | None = None,
         hint: dict[int, tuple[str, str, int]] | None = None,
     ) -> dict[int, tuple[str, str, int]] | None:
         """Where each free session goes, or None when CP-SAT finds no way in time."""
@@ -326,7 +334,7 @@ class _WeekModel:
                 day, room, at = kept[index]
                 here = {(day, room): [at]}
             else:
-                here = (options or {}).get(index, self.options[index])
+                here = self.options[index]
             start[index], on_day[index], in_room[index] = self._session(model, index, here, rooms)
         for intervals in rooms.values():
             if len(intervals) > 1:
@@ -392,9 +400,6 @@ class _WeekModel:
     def _session(self, model, index, options, rooms):
         day_number = self.day_number
         values = sorted({day_number[d] * self.DAY + s for (d, _), v in options.items() for s in v})
-        if not values:  # no place at all: the model is infeasible, as it should be
-            values = [0]
-            model.add_bool_or([])
         start = model.new_int_var_from_domain(cp_model.Domain.from_values(values), "")
         on_day = {}
         for day in self.days:

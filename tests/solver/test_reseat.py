@@ -80,7 +80,7 @@ def test_re_seating_the_short_pupils_alone_moves_nobody_else(tight):
         assert others == [p for p in seats_before.get(key, []) if p not in short]
 
 
-def test_a_search_without_a_solution_stops_once_stalled_without_an_error():
+def test_a_search_without_a_solution_stops_once_stalled_without_an_error(monkeypatch):
     """The stall watchdog stops a search that has found nothing yet, quietly."""
     import threading
 
@@ -102,11 +102,9 @@ def test_a_search_without_a_solution_stops_once_stalled_without_an_error():
     solver.parameters.symmetry_level = 0
     solver.parameters.cp_model_presolve = False
     errors = []
-    hook, threading.excepthook = threading.excepthook, errors.append
-    try:
-        status = _solve_until_stalled(solver, model, stall=0.3)
-    finally:
-        threading.excepthook = hook
+    monkeypatch.setattr(threading, "excepthook", errors.append)
+
+    status = _solve_until_stalled(solver, model, stall=0.3)
 
     assert errors == []
     assert status == cp_model.UNKNOWN
