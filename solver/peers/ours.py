@@ -64,8 +64,9 @@ log = logging.getLogger(__name__)
 # The repair places many sessions a second at first, then fewer; CP-SAT around
 # each session left out places the last few of a small or medium projection
 # that the repair does not (docs/benchmarks.md, "FET side by side"). So the
-# repair runs until it has placed no more for this share of the time limit
-# (2 to 20 s), then CP-SAT takes over.
+# repair runs until it has placed no more for half the time it has run, at
+# least 1 s and at most this share of the time limit (2 to 20 s): a small
+# projection stalls in seconds, a large one still gains after a minute.
 REPAIR_STALL = 0.05
 NEIGHBOURHOOD = 150  # sessions CP-SAT may move to place one more
 STEP_SECONDS = 10.0  # CP-SAT's limit for one neighbourhood
@@ -494,7 +495,8 @@ def _greedy(
     First pass: most constrained session first; of its options, the one that
     leaves its pupils the fewest free minutes too short for any of their
     sessions (best fit), then the least loaded day, then the earliest start.
-    Then, until ``deadline`` or every session is placed, an unplaced session
+    Then, until ``deadline``, every session placed, or no gain for half the
+    time the repair has run (at least 1 s, at most ``stall``), an unplaced session
     takes the option whose conflicting sessions weigh least (each session's
     weight grows by one whenever a move leaves it unplaced: breakout), those
     are taken out and placed again where they fit, and each that does not fit
@@ -641,11 +643,13 @@ def _greedy(
 
     step = 0
     most, improved = len(chosen), time.monotonic()
+    began = improved
     while unplaced and time.monotonic() < deadline:
         step += 1
+        now = time.monotonic()
         if len(chosen) > most:
-            most, improved = len(chosen), time.monotonic()
-        elif stall is not None and time.monotonic() - improved > stall:
+            most, improved = len(chosen), now
+        elif stall is not None and now - improved > min(stall, max(1.0, (now - began) / 2)):
             break
         if step % 2000 == 0:
             log.info("greedy: %d of %d placed, step %d", len(chosen), len(options), step)
