@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--schools",
         help="with --peer: also compare on P cut to the first N schools (e.g. 5,10,15,20)",
     )
+    bench.add_argument(
+        "--each-school",
+        action="store_true",
+        help="with --peer: also compare on each school's part of P alone",
+    )
 
     resolve = sub.add_parser("bench-resolve", help="benchmark re-solving after a change")
     resolve.add_argument("--scenario", default="district")

@@ -16,7 +16,9 @@ For each scenario:
 
 With ``--schools 5,10,15,20`` each scenario is also compared on its P cut to
 the first N schools (``first_schools``): the same engine timetable, fewer
-schools, which shows at what size each side stops completing.
+schools, which shows at what size each side stops completing. With
+``--each-school``, on each school's part of P alone (``schools_cut``): which
+schools are hard in themselves, before any coupling through coaches.
 
 *Complete* means the same for both sides: every activity of P placed (FET:
 its complete timetable written; ours: all sessions placed). The time to it is
@@ -80,7 +82,11 @@ def first_schools(instance, solution, count: int):
     same coaches, rooms and travel, only fewer schools. Schools are taken in
     the order of their site ids, which is the generator's order.
     """
-    schools = sorted({instance.school_of(pupil) for pupil in instance.pupils})[:count]
+    return schools_cut(instance, solution, _schools(instance)[:count])
+
+
+def schools_cut(instance, solution, schools):
+    """The sessions of ``solution`` whose pupils all attend one of ``schools``."""
     keep = set(schools)
     sessions = [
         s
@@ -90,6 +96,10 @@ def first_schools(instance, solution, count: int):
     return replace(solution, sessions=sessions)
 
 
+def _schools(instance) -> list[str]:
+    return sorted({instance.school_of(pupil) for pupil in instance.pupils})
+
+
 def run_scenario(
     scenario: str,
     seed: int,
@@ -97,20 +107,27 @@ def run_scenario(
     workers: int,
     engine_time_limit: float,
     school_counts: list[int] | None = None,
+    each_school: bool = False,
 ) -> list[PeerRow]:
-    """One engine run, then both sides on its P (and on P cut to ``school_counts``)."""
+    """One engine run, then both sides on its P, on P cut to its first ``school_counts``
+    schools and, with ``each_school``, on each school's part of P alone."""
     from solver.engine import solve
     from solver.generator import generate
 
     instance = generate(scenario, seed).instance
     print(f"{scenario}: our engine, {engine_time_limit:.0f}s ...", file=sys.stderr, flush=True)
     engine = solve(instance, time_limit=engine_time_limit, workers=workers, seed=seed)
-    schools = len({instance.school_of(pupil) for pupil in instance.pupils})
+    schools = _schools(instance)
     parts = [(scenario, engine.solution)]
     for count in school_counts or []:
-        if count < schools:
-            label = f"{scenario}, first {count} of {schools} schools"
+        if count < len(schools):
+            label = f"{scenario}, first {count} of {len(schools)} schools"
             parts.insert(-1, (label, first_schools(instance, engine.solution, count)))
+    if each_school and len(schools) > 1:
+        parts[:0] = [
+            (f"{scenario}, {school} alone", schools_cut(instance, engine.solution, [school]))
+            for school in schools
+        ]
     return [
         _both_sides(label, instance, solution, engine, time_limit, workers, seed)
         for label, solution in parts
@@ -205,7 +222,13 @@ def command_peer_bench(args) -> int:
         row
         for scenario in args.scenarios.split(",")
         for row in run_scenario(
-            scenario, args.seed, args.time_limit, args.workers, engine_time_limit, counts
+            scenario,
+            args.seed,
+            args.time_limit,
+            args.workers,
+            engine_time_limit,
+            counts,
+            getattr(args, "each_school", False),
         )
     ]
     print(

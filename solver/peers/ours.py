@@ -535,17 +535,20 @@ def _greedy(
         end = start + minutes[index]
         site = site_of[index]
         found = {t for t in twins_of[index] if t in chosen and chosen[t][0] == day}
+        # a session shared by many of its people (a class's subgroups) is judged once
+        theirs: dict[int, tuple[int, int, str]] = {}
         for key in keys_of[index]:
-            for j, (b, e, other) in busy[(key, day)].items():
-                if b < end and start < e:
+            theirs.update(busy[(key, day)])
+        for j, (b, e, other) in theirs.items():
+            if b < end and start < e:
+                found.add(j)
+            elif other != site:
+                travel = instance.travel_minutes(site, other)
+                if travel is None or (start - e if e <= start else b - end) < travel:
                     found.add(j)
-                elif other != site:
-                    travel = instance.travel_minutes(site, other)
-                    if travel is None or (start - e if e <= start else b - end) < travel:
-                        found.add(j)
         for key in keys_of[index]:
-            freed = sum(minutes[j] for j in found if j in busy[(key, day)])
-            if load[(key, day)] - freed + minutes[index] > people[key]:
+            over = load[(key, day)] + minutes[index] - people[key]
+            if over > 0 and over > sum(minutes[j] for j in found if j in busy[(key, day)]):
                 return None
         return found
 

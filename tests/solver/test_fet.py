@@ -213,3 +213,27 @@ def test_cp_sat_around_each_session_left_out_completes_what_the_repair_did_not(m
     report = check(scenario.instance, run.solution)
     assert report.valid, report.violations
     assert report.unmet_minutes == check(scenario.instance, scenario.witness).unmet_minutes
+
+
+def test_each_school_alone_keeps_the_sessions_of_that_school_only():
+    from solver.generator import generate
+    from solver.peers.bench import schools_cut
+
+    scenario = generate("district", 1)
+    instance, witness = scenario.instance, scenario.witness
+    schools = sorted({instance.school_of(pupil) for pupil in instance.pupils})
+
+    parts = [schools_cut(instance, witness, [school]) for school in schools]
+
+    for school, part in zip(schools, parts, strict=True):
+        assert part.sessions
+        assert all(
+            instance.school_of(instance.pupil[p]) == school for s in part.sessions for p in s.pupils
+        )
+        assert check(instance, part).valid
+    shared = [
+        s
+        for s in witness.sessions
+        if len({instance.school_of(instance.pupil[p]) for p in s.pupils}) > 1
+    ]
+    assert sum(len(p.sessions) for p in parts) == len(witness.sessions) - len(shared)
