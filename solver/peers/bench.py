@@ -109,8 +109,11 @@ def run_scenario(
     school_counts: list[int] | None = None,
     each_school: bool = False,
 ) -> list[PeerRow]:
-    """One engine run, then both sides on its P, on P cut to its first ``school_counts``
-    schools and, with ``each_school``, on each school's part of P alone."""
+    """One engine run, then both sides on its P and on the cuts asked for.
+
+    The cuts: P cut to its first ``school_counts`` schools and, with
+    ``each_school``, each school's part of P alone.
+    """
     from solver.engine import solve
     from solver.generator import generate
 
