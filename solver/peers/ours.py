@@ -493,8 +493,9 @@ def _greedy(
     """Sessions placed one at a time under the same rules as the model, then repaired.
 
     First pass: most constrained session first; of its options, the one that
-    leaves its pupils the fewest free minutes too short for any of their
-    sessions (best fit), then the least loaded day, then the earliest start.
+    keeps parallel sessions of a class at one start, then the one that leaves
+    its pupils the fewest free minutes too short for any of their sessions
+    (best fit), then the least loaded day, then the earliest start.
     Then, until ``deadline``, every session placed, or no gain for half the
     time the repair has run (at least 1 s, at most ``stall``), an unplaced session
     takes the option whose conflicting sessions weigh least (each session's
