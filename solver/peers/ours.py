@@ -8,7 +8,7 @@ chooses the sessions themselves, and whose coverage may stay below 100% while
 every projected activity is placed). The engine has no entry point for a
 fixed list of sessions (it always builds its own), so this module is a
 timetabler for exactly P, in the engine's manner (greedy placement with
-repair, then OR-Tools CP-SAT), under the instance's own rules:
+repair), then a SAT solver or OR-Tools CP-SAT, under the instance's own rules:
 
 - the same activities: ``projection.sessions``, their pupils and coaches
   fixed; their days, starts and rooms from the solution the projection was
@@ -30,19 +30,24 @@ session's weight growing each time a move leaves it out; those are placed
 again where they fit, and one that does not gets a second link of an ejection
 chain: it takes a place where a single session is in its way, which moves to
 where it fits; a move that places fewer is undone) until it stalls. Then,
+for a P of up to ``SAT_SESSIONS`` sessions, a SAT solver (CaDiCaL) places all
+of them, its phases set to the repair's timetable (``solver.peers.sat``:
+time-indexed literals, which settle in seconds the tightly packed schools
+that the repair and CP-SAT leave unfinished after minutes). For a larger P,
 for a session still left out, chosen at random, OR-Tools CP-SAT places it
 together with up to ``NEIGHBOURHOOD`` placed sessions around it (sharing a
 person or an allowed room), all of them mandatory, the sessions they touch
 fixed; and so on until all are placed or time is up. One model over the week
 (a start per session on a week-long time line, no overlap per person and
 room, the daily maxima and "once a day" by day literals, the travel between
-two sessions at different sites as a disjunction). When time runs out the best partial timetable is returned, like
-FET's. The result is checked by our checker against the real instance, like
-FET's.
+two sessions at different sites as a disjunction). When time runs out the
+best partial timetable is returned, like FET's. The result is checked by our
+checker against the real instance, like FET's.
 
 *Complete* means every session of the projection placed; the time to it is
 wall-clock from the call (computing the options included), on one thread for
-the greedy and ``workers`` for CP-SAT; fet-cl runs one thread.
+the greedy and the SAT solver and ``workers`` for CP-SAT; fet-cl runs one
+thread.
 """
 
 from __future__ import annotations
@@ -56,8 +61,9 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.peers.fet import Projection
+from solver.peers.rules import rules_of
+from solver.peers.sat import WeekFormula
 from solver.solution import Session, Solution
-from solver.times import covers, overlaps
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +74,12 @@ log = logging.getLogger(__name__)
 # least 1 s and at most this share of the time limit (2 to 20 s): a small
 # projection stalls in seconds, a large one still gains after a minute.
 REPAIR_STALL = 0.05
+# Up to this many sessions, what the repair leaves is settled by a SAT solver
+# over the whole of P (solver.peers.sat): it completes the tightly packed
+# schools that CP-SAT and the repair do not, and the first five schools of the
+# district in seconds, but it does not scale to the district (docs/benchmarks.md,
+# "FET side by side", run 7). Above it, CP-SAT around each session left out.
+SAT_SESSIONS = 800
 NEIGHBOURHOOD = 150  # sessions CP-SAT may move to place one more
 STEP_SECONDS = 10.0  # CP-SAT's limit for one neighbourhood
 
@@ -103,87 +115,9 @@ def solve_projection(
     started = time.monotonic()
     instance = projection.instance
     sessions = projection.sessions
-    days = list(instance.days)
-    hours = projection.hours
-
-    site_of = []
-    minutes = []
-    for index, session in enumerate(sessions):
-        rooms = projection.allowed_rooms[index]
-        site_of.append(instance.room[rooms[0]].site)
-        minutes.append(instance.activity[session.activity].minutes)
-
-    # -- where and when each session may start, from its own people and rooms -------
-    def starts_on(index: int, day: str) -> list[int]:
-        session = sessions[index]
-        length = minutes[index]
-        site = site_of[index]
-        low, high = hours[0], hours[-1] + instance.slot_minutes
-        unavailable = []
-        for pupil_id in session.pupils:
-            pupil = instance.pupil[pupil_id]
-            school = instance.school_of(pupil)
-            window = instance.site[school].window.get(day)
-            if window is None:
-                return []
-            walk = 0
-            if site != school:
-                walk = instance.travel_minutes(school, site)
-                if walk is None or walk > instance.max_pupil_travel_minutes:
-                    return []
-            low, high = max(low, window[0] + walk), min(high, window[1])
-            unavailable.extend(pupil.unavailable.get(day, []))
-        return [
-            start
-            for start in hours
-            if low <= start
-            and start + length <= high
-            and not overlaps(unavailable, start, start + length)
-            and all(
-                covers(instance.coach[c].available.get(day, []), start, start + length)
-                for c in session.coaches
-            )
-        ]
-
-    option_list: list[dict[tuple[str, str], list[int]]] = []
-    for index in range(len(sessions)):
-        options = {}
-        for day in days:
-            starts = starts_on(index, day)
-            for room_id in projection.allowed_rooms[index] if starts else []:
-                room = instance.room[room_id]
-                here = [
-                    s
-                    for s in starts
-                    if room.available is None
-                    or covers(room.available.get(day, []), s, s + minutes[index])
-                ]
-                if here:
-                    options[(day, room_id)] = here
-        option_list.append(options)
-
-    # -- people: each subgroup's and each coach's set of sessions, with its daily maximum
-    people: dict[tuple[int, ...], int] = {}
-    window_of: dict[tuple[int, ...], dict[str, tuple[int, int]]] = {}
-    once_a_day: set[tuple[int, ...]] = set()
-    for pupils, indices in projection.subgroups:
-        programmes = [instance.programme_of(instance.pupil[p]) for p in pupils]
-        limit = min(p.max_minutes_per_day for p in programmes)
-        key = tuple(sorted(indices))
-        people[key] = min(people.get(key, limit), limit)
-        window_of[key] = instance.site[instance.school_of(instance.pupil[pupils[0]])].window
-        by_activity: dict[str, list[int]] = defaultdict(list)
-        for index in key:
-            by_activity[sessions[index].activity].append(index)
-        once_a_day.update(tuple(v) for v in by_activity.values() if len(v) > 1)
-    coach_sessions: dict[str, list[int]] = defaultdict(list)
-    for index, session in enumerate(sessions):
-        for coach in session.coaches:
-            coach_sessions[coach].append(index)
-    for coach_id, indices in coach_sessions.items():
-        key = tuple(sorted(indices))
-        limit = instance.coach[coach_id].max_minutes_per_day
-        people[key] = min(people.get(key, limit), limit)
+    rules = rules_of(projection)
+    option_list, site_of, minutes = rules.options, rules.site_of, rules.minutes
+    people, window_of, once_a_day = rules.people, rules.window_of, rules.once_a_day
 
     # -- a greedy and its repair; what they leave out, CP-SAT around each -----------
     if fixed is not None:
@@ -213,7 +147,14 @@ def solve_projection(
         stall=min(max(REPAIR_STALL * time_limit, 2.0), 20.0),
     )
     status = "GREEDY"
-    if len(chosen) < len(sessions):
+    placeable = {index for index, options in enumerate(option_list) if options}
+    if len(chosen) < len(sessions) and len(placeable) <= SAT_SESSIONS:
+        status = "GREEDY+SAT"
+        formula = WeekFormula(instance, rules, placeable, {})
+        found = formula.solve(started + time_limit - time.monotonic(), hint=chosen)
+        if found is not None:
+            chosen = found
+    elif len(chosen) < len(sessions):
         status = "GREEDY+CP-SAT"
         model = _WeekModel(instance, option_list, site_of, minutes, people, once_a_day)
         neighbours = _neighbours(people, projection.allowed_rooms)

@@ -199,13 +199,18 @@ def test_a_district_cut_to_its_first_schools_keeps_whole_sessions_of_those_schoo
 
 
 def test_cp_sat_around_each_session_left_out_completes_what_the_repair_did_not(monkeypatch):
-    """With nothing placed by the greedy, the neighbourhoods alone place every session."""
+    """With nothing placed by the greedy, the neighbourhoods alone place every session.
+
+    They serve a P too large for the SAT stage; here the school's P is made to count
+    as one.
+    """
     import solver.peers.ours as ours
     from solver.generator import generate
 
     scenario = generate("school", 1)
     projection = project(scenario.instance, scenario.witness)
     monkeypatch.setattr(ours, "_greedy", lambda *args, **kwargs: {})
+    monkeypatch.setattr(ours, "SAT_SESSIONS", 0)
 
     run = ours.solve_projection(projection, 60, workers=1, seed=1)
 

@@ -1,0 +1,123 @@
+"""Our side of the FET benchmark, its SAT stage: P's rules as clauses, solved by CaDiCaL."""
+
+from __future__ import annotations
+
+import copy
+
+from solver.checker import check
+from solver.instance import Instance
+from solver.peers.fet import project
+from solver.peers.rules import rules_of
+from solver.peers.sat import WeekFormula
+from solver.solution import Solution
+from tests.solver.conftest import WEEK, build_session, build_solution, build_tiny_instance
+
+
+def _as_solution(projection, found) -> Solution:
+    from solver.peers.ours import _run
+
+    rules = rules_of(projection)
+    return _run(projection, found, rules.minutes, 0.0, "SAT").solution
+
+
+def _pinned(projection, solution) -> tuple[dict, dict]:
+    """Each session's options cut to where ``solution`` has it, and that place."""
+    rules = rules_of(projection)
+    where = {s.id: (s.day, s.room, s.start) for s in solution.sessions}
+    place = {}
+    for index, session in enumerate(projection.sessions):
+        day, room, start = where[session.id]
+        assert start in rules.options[index].get((day, room), []), session.id
+        rules.options[index] = {(day, room): [start]}
+        place[index] = (day, room, start)
+    return rules, place
+
+
+def test_the_formula_accepts_the_timetable_it_was_made_from():
+    """No stricter than the rules: a valid timetable, every session pinned, satisfies it."""
+    from solver.generator import generate
+
+    scenario = generate("school", 1)
+    projection = project(scenario.instance, scenario.witness)
+    rules, place = _pinned(projection, scenario.witness)
+
+    found = WeekFormula(scenario.instance, rules, set(place), {}).solve(30)
+
+    assert found == place
+
+
+def test_the_formula_alone_places_a_whole_school_validly():
+    """All sessions free, nothing from the greedy: every one placed, valid by the checker."""
+    from solver.generator import generate
+
+    scenario = generate("school", 1)
+    projection = project(scenario.instance, scenario.witness)
+    rules = rules_of(projection)
+
+    found = WeekFormula(scenario.instance, rules, set(range(len(rules.options))), {}).solve(60)
+
+    assert found is not None and len(found) == len(projection.sessions)
+    report = check(scenario.instance, _as_solution(projection, found))
+    assert report.valid, report.violations
+    assert report.unmet_minutes == check(scenario.instance, scenario.witness).unmet_minutes
+
+
+def test_the_daily_maximum_spreads_a_pupils_sessions_even_against_the_hint():
+    """At most 60 minutes a day: three hours go on three days, though the hint doubles up."""
+    week = {**copy.deepcopy(WEEK), "wed": [["14:00", "18:00"]]}
+    data = build_tiny_instance(days=["mon", "tue", "wed"])
+    data["sites"][0]["window"]["wed"] = ["15:00", "17:30"]
+    for coach in data["coaches"]:
+        coach["available"] = copy.deepcopy(week)
+    data["programmes"][0].update(max_minutes_per_day=60, preferred_minutes_per_day=60)
+    instance = Instance.from_dict(data)
+    solution = Solution.from_dict(
+        build_solution(
+            build_session("s1"),
+            build_session("s2", activity="music", day="tue", room="R2", coaches=["C2"]),
+            build_session("s3", activity="reading", day="wed", coaches=["C3"]),
+        )
+    )
+    assert check(instance, solution).valid
+    projection = project(instance, solution)
+    rules = rules_of(projection)
+    # homework and music both on Monday would break the daily maximum only
+    hint = {0: ("mon", "R1", 900), 1: ("mon", "R2", 960), 2: ("tue", "R1", 900)}
+
+    found = WeekFormula(instance, rules, {0, 1, 2}, {}).solve(10, hint=hint)
+
+    assert found is not None
+    assert sorted(day for day, _, _ in found.values()) == ["mon", "tue", "wed"]
+    report = check(instance, _as_solution(projection, found))
+    assert report.valid, report.violations
+
+
+def test_kept_sessions_stay_where_they_are_and_the_free_ones_go_around_them():
+    instance = Instance.from_dict(build_tiny_instance())
+    solution = Solution.from_dict(build_solution())
+    projection = project(instance, solution)
+    rules = rules_of(projection)
+    kept = {0: ("mon", "R1", 900), 2: ("tue", "G1", 915)}
+
+    found = WeekFormula(instance, rules, {1}, kept).solve(10)
+
+    assert found is not None and set(found) == {1}
+    placed = {**kept, **found}
+    report = check(instance, _as_solution(projection, placed))
+    assert report.valid, report.violations
+
+
+def test_ours_hands_what_the_repair_left_to_the_formula(monkeypatch):
+    """With nothing from the greedy, a P this small is completed by the SAT stage."""
+    import solver.peers.ours as ours
+    from solver.generator import generate
+
+    scenario = generate("school", 1)
+    projection = project(scenario.instance, scenario.witness)
+    monkeypatch.setattr(ours, "_greedy", lambda *args, **kwargs: {})
+
+    run = ours.solve_projection(projection, 60, workers=1, seed=1)
+
+    assert run.complete and run.status == "GREEDY+SAT"
+    report = check(scenario.instance, run.solution)
+    assert report.valid, report.violations
