@@ -31,7 +31,7 @@ from pysat.solvers import Solver
 from solver.peers.rules import Rules
 
 SOLVER = "cadical195"
-CONFLICTS = 10_000  # per call to the solver, so that the time limit is checked between calls
+CONFLICTS = 2_000  # per call to the solver, so that the time limit is checked between calls
 
 
 class WeekFormula:
