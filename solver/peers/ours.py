@@ -76,9 +76,10 @@ log = logging.getLogger(__name__)
 REPAIR_STALL = 0.05
 # Up to this many sessions, what the repair leaves is settled by a SAT solver
 # over the whole of P (solver.peers.sat): it completes the tightly packed
-# schools that CP-SAT and the repair do not, and the first five schools of the
-# district in seconds, but it does not scale to the district (docs/benchmarks.md,
-# "FET side by side", run 7). Above it, CP-SAT around each session left out.
+# schools that CP-SAT and the repair do not, in seconds, and the first five
+# schools of the district within a minute, but it does not scale to ten schools
+# (docs/benchmarks.md, "FET side by side", run 7). Above it, CP-SAT around each
+# session left out.
 SAT_SESSIONS = 800
 NEIGHBOURHOOD = 150  # sessions CP-SAT may move to place one more
 STEP_SECONDS = 10.0  # CP-SAT's limit for one neighbourhood
@@ -150,7 +151,7 @@ def solve_projection(
     placeable = {index for index, options in enumerate(option_list) if options}
     if len(chosen) < len(sessions) and len(placeable) <= SAT_SESSIONS:
         status = "GREEDY+SAT"
-        formula = WeekFormula(instance, rules, placeable, {})
+        formula = WeekFormula(instance, rules, placeable)
         found = formula.solve(started + time_limit - time.monotonic(), hint=chosen)
         if found is not None:
             chosen = found

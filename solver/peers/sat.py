@@ -1,11 +1,12 @@
-"""Part of the projected problem P as clauses, solved by a SAT solver (CaDiCaL).
+"""The projected problem P as clauses, solved by a SAT solver (CaDiCaL).
 
 A school of P whose rooms and classes are packed to the last hour is a
 puzzle: CP-SAT's week model, our repair and FET all leave a session or two of
 such a school out after a minute, where a conflict-driven SAT solver, given
 time-indexed literals, completes it in seconds (docs/benchmarks.md, "FET side
-by side", run 7). So ours hands the sessions it could not place, together
-with the placed sessions of their schools, to this formula.
+by side", run 7). So once its repair stalls, ours hands a P small enough to
+this formula, with the repair's timetable as the solver's first guesses
+(its phases).
 
 Literals: ``y`` a session in a room at a start of a day; ``z`` the session at
 that start in any of its rooms; ``D`` the session on that day; ``b`` the
@@ -13,10 +14,9 @@ session busy in a quarter hour of that day. A person's sessions (a subgroup of
 pupils or a coach) are busy in a quarter at most once, and so are a room's;
 two sessions of a person at different sites leave the travel between them (or
 are not on one day, when the sites are not connected); an activity at most
-once a day per subgroup; the daily maxima count a person's 45-minute and
-60-minute sessions in unary and forbid every combination over the maximum.
-Sessions outside the part are absent; sessions ``kept`` are pinned where they
-are and constrain the free ones.
+once a day per subgroup; the daily maxima count a person's sessions of each
+length in unary and forbid every combination over the maximum. Sessions
+outside ``free`` are absent.
 """
 
 from __future__ import annotations
@@ -35,11 +35,9 @@ CONFLICTS = 2_000  # per call to the solver, so that the time limit is checked b
 
 
 class WeekFormula:
-    """The sessions ``free`` to be given a day, start and room; ``kept`` pinned where they are."""
+    """The sessions ``free`` (each with at least one option) to be given a day, start and room."""
 
-    def __init__(
-        self, instance, rules: Rules, free: set[int], kept: dict[int, tuple[str, str, int]]
-    ):
+    def __init__(self, instance, rules: Rules, free: set[int]):
         self.clauses: list[list[int]] = []
         self.count = 0
         self.minutes = rules.minutes
@@ -50,13 +48,8 @@ class WeekFormula:
         self.busy: dict[tuple[int, str, int], int] = {}
         self.starts: dict[tuple[int, str], list[int]] = defaultdict(list)
         self.free = set(free)
-        for index in sorted(self.free | set(kept)):
-            if index in kept:
-                day, room, start = kept[index]
-                here = {(day, room): [start]}
-            else:
-                here = rules.options[index]
-            self._session(index, here)
+        for index in sorted(self.free):
+            self._session(index, rules.options[index])
         self._rooms(rules.options)
         self._people(instance, rules.site_of, rules.people, rules.once_a_day)
 
@@ -73,7 +66,7 @@ class WeekFormula:
             if not found:
                 return None
             true = {v for v in solver.get_model() if v > 0}
-        return {i: (d, r, t) for (i, d, r, t), v in self.y.items() if i in self.free and v in true}
+        return {i: (d, r, t) for (i, d, r, t), v in self.y.items() if v in true}
 
     def _phases(self, hint) -> list[int]:
         """The hint's room, start, day and busy quarters true, every other place false."""
@@ -157,14 +150,14 @@ class WeekFormula:
         placed: dict[tuple[int, str, str], list[tuple[int, int]]] = defaultdict(list)
         for (index, day, room, start), literal in self.y.items():
             placed[(index, room, day)].append((start, literal))
-        rooms_of = {i: {r for (_, r) in options[i]} for i in self.free}
+        one_room = {i for i in self.free if len({room for _, room in options[i]}) == 1}
         for (index, room, day), starts in placed.items():
             cover: dict[int, list[int]] = defaultdict(list)
             for start, literal in starts:
                 for quarter in range(start, start + self.minutes[index], self.slot):
                     cover[quarter].append(literal)
             for quarter, literals in cover.items():
-                if len(rooms_of.get(index, {room})) == 1:
+                if index in one_room:
                     occupied[(room, day, quarter)].append(self.busy[(index, day, quarter)])
                 else:
                     occupied[(room, day, quarter)].append(self._either(literals))
@@ -172,12 +165,9 @@ class WeekFormula:
             self._at_most_one(literals)
 
     def _people(self, instance, site_of, people, once_a_day) -> None:
-        present = {i for (i, _) in self.day}
         done: set[tuple] = set()
         pairs: set[tuple[int, int]] = set()
         for key, limit in people.items():
-            if not self.free.intersection(key):
-                continue
             for day in instance.days:
                 here = tuple(i for i in key if (i, day) in self.day)
                 if len(here) < 2:
@@ -192,7 +182,7 @@ class WeekFormula:
                 if (here, day, limit) not in done:
                     done.add((here, day, limit))
                     self._daily_maximum(here, day, limit)
-            mine = [i for i in key if i in present]
+            mine = [i for i in key if i in self.free]
             pairs.update(
                 (a, b)
                 for a, b in itertools.combinations(sorted(mine), 2)
@@ -201,9 +191,8 @@ class WeekFormula:
         for a, b in sorted(pairs):
             self._travel(instance, site_of, a, b)
         for key in once_a_day:
-            if self.free.intersection(key):
-                for day in instance.days:
-                    self._at_most_one([self.day[(i, day)] for i in key if (i, day) in self.day])
+            for day in instance.days:
+                self._at_most_one([self.day[(i, day)] for i in key if (i, day) in self.day])
 
     def _busy_of(self, here, day):
         """(quarter, literal) for each quarter each of ``here`` may be busy on ``day``."""

@@ -41,7 +41,7 @@ def test_the_formula_accepts_the_timetable_it_was_made_from():
     projection = project(scenario.instance, scenario.witness)
     rules, place = _pinned(projection, scenario.witness)
 
-    found = WeekFormula(scenario.instance, rules, set(place), {}).solve(30)
+    found = WeekFormula(scenario.instance, rules, set(place)).solve(30)
 
     assert found == place
 
@@ -54,7 +54,7 @@ def test_the_formula_alone_places_a_whole_school_validly():
     projection = project(scenario.instance, scenario.witness)
     rules = rules_of(projection)
 
-    found = WeekFormula(scenario.instance, rules, set(range(len(rules.options))), {}).solve(60)
+    found = WeekFormula(scenario.instance, rules, set(range(len(rules.options)))).solve(60)
 
     assert found is not None and len(found) == len(projection.sessions)
     report = check(scenario.instance, _as_solution(projection, found))
@@ -84,26 +84,11 @@ def test_the_daily_maximum_spreads_a_pupils_sessions_even_against_the_hint():
     # homework and music both on Monday would break the daily maximum only
     hint = {0: ("mon", "R1", 900), 1: ("mon", "R2", 960), 2: ("tue", "R1", 900)}
 
-    found = WeekFormula(instance, rules, {0, 1, 2}, {}).solve(10, hint=hint)
+    found = WeekFormula(instance, rules, {0, 1, 2}).solve(10, hint=hint)
 
     assert found is not None
     assert sorted(day for day, _, _ in found.values()) == ["mon", "tue", "wed"]
     report = check(instance, _as_solution(projection, found))
-    assert report.valid, report.violations
-
-
-def test_kept_sessions_stay_where_they_are_and_the_free_ones_go_around_them():
-    instance = Instance.from_dict(build_tiny_instance())
-    solution = Solution.from_dict(build_solution())
-    projection = project(instance, solution)
-    rules = rules_of(projection)
-    kept = {0: ("mon", "R1", 900), 2: ("tue", "G1", 915)}
-
-    found = WeekFormula(instance, rules, {1}, kept).solve(10)
-
-    assert found is not None and set(found) == {1}
-    placed = {**kept, **found}
-    report = check(instance, _as_solution(projection, placed))
     assert report.valid, report.violations
 
 
