@@ -61,7 +61,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.peers.fet import Projection
-from solver.peers.rules import rules_of
+from solver.peers.rules import pinned_to, rules_of
 from solver.peers.sat import WeekFormula
 from solver.solution import Session, Solution
 
@@ -122,13 +122,7 @@ def solve_projection(
 
     # -- a greedy and its repair; what they leave out, CP-SAT around each -----------
     if fixed is not None:
-        # each session's only option is where it is, if the rules allow it there
-        where = {s.id: (s.day, s.room, s.start) for s in fixed.sessions}
-        pinned: list[dict[tuple[str, str], list[int]]] = []
-        for index, session in enumerate(sessions):
-            day, room, start = where[session.id]
-            allowed = start in option_list[index].get((day, room), [])
-            pinned.append({(day, room): [start]} if allowed else {})
+        pinned = pinned_to(rules, projection, fixed).options
         model = _WeekModel(instance, pinned, site_of, minutes, people, once_a_day)
         free = {index for index, options in enumerate(pinned) if options}
         chosen = model.solve(free, {}, time_limit, workers, seed) or {}

@@ -8,9 +8,10 @@ repair, CP-SAT around a session left out) and by the SAT formula of
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from solver.peers.fet import Projection
+from solver.solution import Solution
 from solver.times import covers, overlaps
 
 
@@ -111,3 +112,18 @@ def rules_of(projection: Projection) -> Rules:
         limit = instance.coach[coach_id].max_minutes_per_day
         people[key] = min(people.get(key, limit), limit)
     return Rules(option_list, site_of, minutes, people, window_of, once_a_day)
+
+
+def pinned_to(rules: Rules, projection: Projection, solution: Solution) -> Rules:
+    """The same rules with each session's only option where ``solution`` has it.
+
+    None where the rules do not allow it there: a check that a known
+    timetable satisfies a model, never part of a search.
+    """
+    where = {s.id: (s.day, s.room, s.start) for s in solution.sessions}
+    options = []
+    for index, session in enumerate(projection.sessions):
+        day, room, start = where[session.id]
+        allowed = start in rules.options[index].get((day, room), [])
+        options.append({(day, room): [start]} if allowed else {})
+    return replace(rules, options=options)

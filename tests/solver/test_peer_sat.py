@@ -7,7 +7,7 @@ import copy
 from solver.checker import check
 from solver.instance import Instance
 from solver.peers.fet import project
-from solver.peers.rules import rules_of
+from solver.peers.rules import pinned_to, rules_of
 from solver.peers.sat import WeekFormula
 from solver.solution import Solution
 from tests.solver.conftest import WEEK, build_session, build_solution, build_tiny_instance
@@ -20,26 +20,17 @@ def _as_solution(projection, found) -> Solution:
     return _run(projection, found, rules.minutes, 0.0, "SAT").solution
 
 
-def _pinned(projection, solution) -> tuple[dict, dict]:
-    """Each session's options cut to where ``solution`` has it, and that place."""
-    rules = rules_of(projection)
-    where = {s.id: (s.day, s.room, s.start) for s in solution.sessions}
-    place = {}
-    for index, session in enumerate(projection.sessions):
-        day, room, start = where[session.id]
-        assert start in rules.options[index].get((day, room), []), session.id
-        rules.options[index] = {(day, room): [start]}
-        place[index] = (day, room, start)
-    return rules, place
-
-
 def test_the_formula_accepts_the_timetable_it_was_made_from():
     """No stricter than the rules: a valid timetable, every session pinned, satisfies it."""
     from solver.generator import generate
 
     scenario = generate("school", 1)
     projection = project(scenario.instance, scenario.witness)
-    rules, place = _pinned(projection, scenario.witness)
+    rules = pinned_to(rules_of(projection), projection, scenario.witness)
+    assert all(rules.options)  # the rules allow every session where it is
+    place = {
+        i: (d, r, starts[0]) for i, o in enumerate(rules.options) for (d, r), starts in o.items()
+    }
 
     found = WeekFormula(scenario.instance, rules, set(place)).solve(30)
 
