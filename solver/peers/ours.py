@@ -19,7 +19,7 @@ repair), then a SAT solver or OR-Tools CP-SAT, under the instance's own rules:
   pupils' daily maximum, an activity at most once a day per pupil, the walk
   to a venue at the start of the window;
 - travel as the spec states it (per pair of sites, unreachable pairs not on
-  one day), which FET can only approximate (one gap per person).
+  one day), which FET is told pair by pair as well.
 
 How: a greedy first (most constrained session first; of its options the one
 that keeps parallel sessions of a class at one time, then the one that leaves

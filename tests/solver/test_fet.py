@@ -62,13 +62,35 @@ def test_projection_writes_a_fet_file_with_the_expected_counts(tmp_path):
     }
     assert list(starts) == ["3"]
     assert "15:00" not in starts["3"] and "15:15" in starts["3"]
-    # pupils change between S1 and V1 (10 minutes): one 15-minute slot between them.
-    gaps = list(root.iter("ConstraintStudentsSetMinGapsBetweenBuildingChanges"))
-    assert [g.findtext("Min_Gaps_Between_Building_Changes") for g in gaps] == ["1"]
+    # pupils (and C1) change between S1 and V1 (10 minutes): one 15-minute slot between
+    # football and each of their sessions at S1, once per pair however many share it.
+    gaps = {
+        tuple(a.text for a in g.findall("Activity_Id")): g.findtext("MinGaps")
+        for g in root.iter("ConstraintMinGapsBetweenActivities")
+    }
+    assert gaps == {("1", "3"): "1", ("2", "3"): "1"}
     # the gym at V1 is closed outside 15:00-18:00; the window keeps pupils in 15:00-17:30.
     assert root.find("Space_Constraints_List/ConstraintRoomNotAvailableTimes") is None
     assert root.find("Time_Constraints_List/ConstraintTeacherNotAvailableTimes") is None
     assert projection.counts["activities"] == 3
+
+
+def test_sites_that_are_not_connected_are_never_on_one_day_in_fet(tmp_path):
+    data = build_tiny_instance()
+    data["travel_minutes"] = [
+        t for t in data["travel_minutes"] if {t["from"], t["to"]} != {"S1", "V1"}
+    ]
+    projection = project(Instance.from_dict(data), Solution.from_dict(build_solution()))
+    path = tmp_path / "tiny.fet"
+    projection.write(path)
+    root = ET.parse(path).getroot()
+
+    assert root.find("Time_Constraints_List/ConstraintMinGapsBetweenActivities") is None
+    apart = [
+        [a.text for a in c.findall("Activity_Id")]
+        for c in root.iter("ConstraintMinDaysBetweenActivities")
+    ]
+    assert apart == [["1", "3"], ["2", "3"]]
 
 
 def test_reader_turns_fet_activities_xml_into_a_solution(tmp_path):
