@@ -38,11 +38,14 @@ What the projection expresses (all constraints with weight 100%):
   (a subgroup or a coach) at different sites get *min gaps between activities*
   = the travel between the sites, rounded up to slots (FET applies it when
   both are on one day), or *min days between activities* = 1 when the sites
-  are not connected. This is our rule exactly: sessions lie on the grid, so
-  a 12-minute walk needs a 15-minute gap in our rules too, and a gap between
-  two sessions is at least the gap to the session between them. A session at
-  a venue starts at least ``travel(school, venue)`` after the window of each
-  of its pupils' schools opens (*activity preferred starting times*).
+  are not connected. Ours states travel pair by pair too (``solver.peers.ours``,
+  ``solver.peers.sat``). It is the spec's rule, which binds *consecutive*
+  sessions, whenever no walk is longer than a session and the walks around
+  it, as in every generated district (walks of at most 16 minutes, sessions
+  of at least 45). Rounding up to slots loses nothing: all times lie on the
+  grid, so a 12-minute walk needs a 15-minute gap in our rules too. A session
+  at a venue starts at least ``travel(school, venue)`` after the window of
+  each of its pupils' schools opens (*activity preferred starting times*).
 
 What cannot be expressed, and is therefore left out:
 
@@ -468,7 +471,7 @@ def project(instance: Instance, solution: Solution) -> Projection:
             _sub(element, "Activity_Id", a + 1)
             _sub(element, "Activity_Id", b + 1)
             _sub(element, "MinDays", 1)
-        elif math.ceil(minutes / slot):
+        elif minutes > 0:
             element = _constraint(time_list, "ConstraintMinGapsBetweenActivities")
             _sub(element, "Number_of_Activities", 2)
             _sub(element, "Activity_Id", a + 1)
