@@ -30,7 +30,7 @@ session's weight growing each time a move leaves it out; those are placed
 again where they fit, and one that does not gets a second link of an ejection
 chain: it takes a place where a single session is in its way, which moves to
 where it fits; a move that places fewer is undone) until it stalls. Then,
-for a P of up to ``SAT_SESSIONS`` sessions, a SAT solver (CaDiCaL) places all
+for a P of up to ``SAT_SESSIONS`` sessions, a SAT solver (Glucose) places all
 of them, its phases set to the repair's timetable (``solver.peers.sat``:
 time-indexed literals, which settle in seconds the tightly packed schools
 that the repair and CP-SAT leave unfinished after minutes). For a larger P,

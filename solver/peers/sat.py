@@ -1,4 +1,4 @@
-"""The projected problem P as clauses, solved by a SAT solver (CaDiCaL).
+"""The projected problem P as clauses, solved by a SAT solver (Glucose 4).
 
 A school of P whose rooms and classes are packed to the last hour is a
 puzzle: CP-SAT's week model, our repair and FET all leave a session or two of
@@ -30,7 +30,10 @@ from pysat.solvers import Solver
 
 from solver.peers.rules import Rules
 
-SOLVER = "cadical195"
+# Glucose 4 rather than CaDiCaL 1.9.5: never slower on the school parts that
+# reached this stage, up to 40 times faster (docs/benchmarks.md, "FET side by
+# side", run 9)
+SOLVER = "glucose4"
 CONFLICTS = 2_000  # per call to the solver, so that the time limit is checked between calls
 
 

@@ -1,4 +1,4 @@
-"""Our side of the FET benchmark, its SAT stage: P's rules as clauses, solved by CaDiCaL."""
+"""Our side of the FET benchmark, its SAT stage: P's rules as clauses, solved by Glucose."""
 
 from __future__ import annotations
 
