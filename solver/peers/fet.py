@@ -128,9 +128,11 @@ class Projection:
     root: ET.Element
     counts: dict[str, int] = field(default_factory=dict)
     # the same problem in our terms, for ``solver.peers.ours``: the rooms FET may
-    # give each activity, and each subgroup's pupils with its activities
+    # give each activity, each subgroup's pupils with its activities, and each
+    # teacher's (coach's) activities
     allowed_rooms: list[list[str]] = field(default_factory=list)
     subgroups: list[tuple[tuple[str, ...], tuple[int, ...]]] = field(default_factory=list)
+    teachers: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def write(self, path: str | Path) -> None:
         tree = ET.ElementTree(self.root)
@@ -456,7 +458,8 @@ def project(instance: Instance, solution: Solution) -> Projection:
     for index, session in enumerate(sessions):
         for coach in session.coaches:
             coach_sessions[coach].append(index)
-    people = [key[1] for key in subgroup_name] + [coach_sessions[c] for c in used_coaches]
+    teachers = {coach_id: tuple(coach_sessions[coach_id]) for coach_id in used_coaches}
+    people = [key[1] for key in subgroup_name] + list(teachers.values())
     travel: dict[tuple[int, int], int | None] = {}
     for indices in people:
         for a, b in itertools.combinations(sorted(indices), 2):
@@ -499,6 +502,7 @@ def project(instance: Instance, solution: Solution) -> Projection:
         counts,
         allowed_rooms=[allowed for _, allowed in space_list_items],
         subgroups=[(tuple(subgroup_pupils[key]), key[1]) for key in subgroup_name],
+        teachers=teachers,
     )
 
 

@@ -77,9 +77,9 @@ REPAIR_STALL = 0.05
 # Up to this many sessions, what the repair leaves is settled by a SAT solver
 # over the whole of P (solver.peers.sat): it completes the tightly packed
 # schools that CP-SAT and the repair do not, in seconds, and the first five
-# schools of the district within a minute, but it does not scale to ten schools
-# (docs/benchmarks.md, "FET side by side", run 7). Above it, CP-SAT around each
-# session left out.
+# schools of the district within a minute, but with CaDiCaL or Glucose it does
+# not scale to ten schools (docs/benchmarks.md, "FET side by side", runs 7 and 9).
+# Above it, CP-SAT around each session left out.
 SAT_SESSIONS = 800
 NEIGHBOURHOOD = 150  # sessions CP-SAT may move to place one more
 STEP_SECONDS = 10.0  # CP-SAT's limit for one neighbourhood

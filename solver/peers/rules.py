@@ -103,11 +103,7 @@ def rules_of(projection: Projection) -> Rules:
         for index in key:
             by_activity[sessions[index].activity].append(index)
         once_a_day.update(tuple(v) for v in by_activity.values() if len(v) > 1)
-    coach_sessions: dict[str, list[int]] = defaultdict(list)
-    for index, session in enumerate(sessions):
-        for coach in session.coaches:
-            coach_sessions[coach].append(index)
-    for coach_id, indices in coach_sessions.items():
+    for coach_id, indices in projection.teachers.items():
         key = tuple(sorted(indices))
         limit = instance.coach[coach_id].max_minutes_per_day
         people[key] = min(people.get(key, limit), limit)
@@ -117,8 +113,8 @@ def rules_of(projection: Projection) -> Rules:
 def pinned_to(rules: Rules, projection: Projection, solution: Solution) -> Rules:
     """The same rules with each session's only option where ``solution`` has it.
 
-    None where the rules do not allow it there: a check that a known
-    timetable satisfies a model, never part of a search.
+    No option at all where the rules do not allow it there: a check that a
+    known timetable satisfies a model, never part of a search.
     """
     where = {s.id: (s.day, s.room, s.start) for s in solution.sessions}
     options = []
