@@ -14,6 +14,10 @@ For each scenario:
 4. both timetables are read back and checked by our checker against the real
    instance.
 
+A second table says how full each P leaves the time of its coaches, pupils
+and rooms (``solver.peers.tightness``): both sides' times vary more with it,
+from one engine run to the next, than with any change made to either.
+
 With ``--schools 5,10,15,20`` each scenario is also compared on its P cut to
 the first N schools (``first_schools``): the same engine timetable, fewer
 schools, which shows at what size each side stops completing. With
@@ -41,6 +45,8 @@ from dataclasses import dataclass, field, replace
 
 from solver.peers.fet import LEFT_OUT, FetMissing, find_fet_cl, project, run_fet
 from solver.peers.ours import solve_projection
+from solver.peers.rules import rules_of
+from solver.peers.tightness import tightness
 
 
 @dataclass
@@ -62,6 +68,7 @@ class PeerRow:
     fet_hard: int
     fet_rules: dict[str, int] = field(default_factory=dict)
     ours_rules: dict[str, int] = field(default_factory=dict)
+    tightness: dict[str, str] = field(default_factory=dict)  # Tightness.summary() of P
 
     @property
     def ratio(self) -> str:
@@ -175,6 +182,7 @@ def _both_sides(label, instance, solution, engine, time_limit, workers, seed) ->
         fet_placed=fet.placed,
         fet_hard=len(report.violations),
         fet_rules=dict(sorted(Counter(v.rule for v in report.violations).items())),
+        tightness=tightness(projection, rules_of(projection)).summary(),
     )
 
 
@@ -210,6 +218,15 @@ def format_peer_table(rows: list[PeerRow]) -> str:
     return "\n".join(lines)
 
 
+def format_tightness_table(rows: list[PeerRow]) -> str:
+    head = "| scenario | coaches: median share | subgroups of pupils: median share | room sets |"
+    lines = [head, "|---|---|---|---|"]
+    for r in rows:
+        t = r.tightness
+        lines.append(f"| {r.scenario} | {t['coaches']} | {t['subgroups']} | {t['room sets']} |")
+    return "\n".join(lines)
+
+
 def command_peer_bench(args) -> int:
     if args.peer != "fet":
         print(f"unknown peer {args.peer!r}; the only peer is fet", file=sys.stderr)
@@ -241,6 +258,8 @@ def command_peer_bench(args) -> int:
         f"{args.workers} workers, seed {args.seed}"
     )
     print(format_peer_table(rows))
+    print("\nHow full P leaves the time its sessions could use (solver.peers.tightness):")
+    print(format_tightness_table(rows))
     print(f"\nNote: {LEFT_OUT} FET's hard violations are counted by our checker on the")
     print("real instance, for the activities FET placed; unplaced ones count as unmet minutes.")
     print("Both sides solve the same P: same activities, teachers, allowed rooms, availability.")
