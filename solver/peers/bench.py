@@ -15,8 +15,8 @@ For each scenario:
    instance.
 
 A second table says how full each P leaves the time of its coaches, pupils
-and rooms (``solver.peers.tightness``): both sides' times vary more with it,
-from one engine run to the next, than with any change made to either.
+and rooms (``solver.peers.tightness``): each engine run makes another P, and
+both sides' times vary from one to the next.
 
 With ``--schools 5,10,15,20`` each scenario is also compared on its P cut to
 the first N schools (``first_schools``): the same engine timetable, fewer

@@ -1,8 +1,8 @@
 """How full P leaves the time of its people and rooms: what the benchmark reads its results against.
 
-FET's and our times vary more from one P to the next than with any change to
-either side (docs/benchmarks.md, "FET side by side"), so the benchmark says
-how tight each P is. A share is the minutes of a person's (or a set of
+Each engine run makes another P, and FET's and our times vary from one to the
+next (docs/benchmarks.md, "FET side by side"), so the benchmark says how
+tight each P is. A share is the minutes of a person's (or a set of
 rooms') sessions over the minutes that could hold them:
 
 - for a coach or a subgroup of pupils, on each day, the quarter hours that
