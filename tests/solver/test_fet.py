@@ -170,7 +170,10 @@ def test_the_projection_model_accepts_the_timetable_it_was_made_from():
     }
 
 
-def test_ratio_is_a_bound_when_only_one_side_completes():
+def peer_row(**changes):
+    """A row of the benchmark's table: ours complete in 20 s, FET not in its 600 s."""
+    from dataclasses import replace
+
     from solver.peers.bench import PeerRow
 
     row = PeerRow(
@@ -190,6 +193,11 @@ def test_ratio_is_a_bound_when_only_one_side_completes():
         fet_placed=3,
         fet_hard=0,
     )
+    return replace(row, **changes)
+
+
+def test_ratio_is_a_bound_when_only_one_side_completes():
+    row = peer_row()
     assert row.ratio == "> 30"
     row.fet_complete, row.fet_seconds = True, 100
     assert row.ratio == "5.0"
@@ -197,6 +205,19 @@ def test_ratio_is_a_bound_when_only_one_side_completes():
     assert row.ratio == "< 5.00"
     row.fet_complete = False
     assert row.ratio.startswith("-")
+
+
+def test_the_benchmark_prints_how_full_each_p_is():
+    from solver.peers.bench import format_tightness_table
+    from solver.peers.rules import rules_of
+    from solver.peers.tightness import tightness
+
+    projection = project(*tiny_pair())
+    row = peer_row(scenario="tiny", tightness=tightness(projection, rules_of(projection)).summary())
+
+    assert format_tightness_table([row]).splitlines()[-1] == (
+        "| tiny | 30% (max 40%, 0 at 80% or more) | 75% (max 75%) | max 22% |"
+    )
 
 
 def test_a_district_cut_to_its_first_schools_keeps_whole_sessions_of_those_schools():

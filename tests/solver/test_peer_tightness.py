@@ -51,30 +51,3 @@ def test_the_daily_maximum_caps_a_day():
 
     # C1's two sessions fill the 60 minutes it may work on each of the two days
     assert max(tightness_of(data).coaches) == pytest.approx(1.0)
-
-
-def test_the_benchmark_prints_a_row_of_shares_per_scenario():
-    from solver.peers.bench import PeerRow, format_tightness_table
-
-    row = PeerRow(
-        scenario="tiny",
-        sessions=3,
-        subgroups=1,
-        time_limit=10,
-        engine_seconds=1,
-        engine_coverage=1.0,
-        engine_hard=0,
-        ours_seconds=0.1,
-        ours_complete=True,
-        ours_placed=3,
-        ours_hard=0,
-        fet_seconds=0.1,
-        fet_complete=True,
-        fet_placed=3,
-        fet_hard=0,
-        tightness=tightness_of(build_tiny_instance()).summary(),
-    )
-
-    assert format_tightness_table([row]).splitlines()[-1] == (
-        "| tiny | 30% (max 40%, 0 at 80% or more) | 75% (max 75%) | max 22% |"
-    )
