@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --peer: also compare on each school's part of P alone",
     )
+    bench.add_argument(
+        "--reproducible",
+        action="store_true",
+        help="with --peer: the engine run that makes P on deterministic time, so that a "
+        "scenario and seed give the same P on any machine and load",
+    )
 
     resolve = sub.add_parser("bench-resolve", help="benchmark re-solving after a change")
     resolve.add_argument("--scenario", default="district")

@@ -107,6 +107,9 @@ def _improve_one(instance, bookings, ledger, school, day, limit, options) -> boo
         solver.parameters.interleave_search = True
         solver.parameters.max_deterministic_time = limit
         solver.parameters.num_workers = 1
+        # the clock only as a safety net: on a busy machine it must not end the
+        # search before the deterministic budget does, or the result varies
+        solver.parameters.max_time_in_seconds = 10 * limit
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False

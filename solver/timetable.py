@@ -417,6 +417,7 @@ class SchoolTimetable:
             solver.parameters.interleave_search = True
             solver.parameters.num_workers = 1
             solver.parameters.max_deterministic_time = time_limit
+            solver.parameters.max_time_in_seconds = 10 * time_limit  # see solver.improve
         status = solver.solve(self.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None

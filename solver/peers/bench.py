@@ -18,6 +18,12 @@ A second table says how full each P leaves the time of its coaches, pupils
 and rooms (``solver.peers.tightness``): each engine run makes another P, and
 both sides' times vary from one to the next.
 
+With ``--reproducible`` the engine run that makes P spends deterministic time
+instead of wall-clock time, and P lists its activities in an order of their
+own (``in_fixed_order``), so that a scenario and seed give the same P on any
+machine and under any load: runs then compare on one P, where otherwise
+each engine run, stopped by the clock, makes another.
+
 With ``--schools 5,10,15,20`` each scenario is also compared on its P cut to
 the first N schools (``first_schools``): the same engine timetable, fewer
 schools, which shows at what size each side stops completing. With
@@ -115,18 +121,18 @@ def run_scenario(
     engine_time_limit: float,
     school_counts: list[int] | None = None,
     each_school: bool = False,
+    reproducible: bool = False,
 ) -> list[PeerRow]:
     """One engine run, then both sides on its P and on the cuts asked for.
 
     The cuts: P cut to its first ``school_counts`` schools and, with
     ``each_school``, each school's part of P alone.
     """
-    from solver.engine import solve
     from solver.generator import generate
 
     instance = generate(scenario, seed).instance
     print(f"{scenario}: our engine, {engine_time_limit:.0f}s ...", file=sys.stderr, flush=True)
-    engine = solve(instance, time_limit=engine_time_limit, workers=workers, seed=seed)
+    engine = source_of_p(instance, engine_time_limit, workers, seed, reproducible=reproducible)
     schools = _schools(instance)
     parts = [(scenario, engine.solution)]
     for count in school_counts or []:
@@ -142,6 +148,39 @@ def run_scenario(
         _both_sides(label, instance, solution, engine, time_limit, workers, seed)
         for label, solution in parts
     ]
+
+
+def source_of_p(instance, time_limit: float, workers: int, seed: int, *, reproducible: bool):
+    """The engine's solve of the full instance whose sessions make P.
+
+    ``reproducible``: on deterministic time, its sessions in a fixed order.
+    """
+    from solver.engine import solve
+
+    engine = solve(
+        instance, time_limit=time_limit, workers=workers, seed=seed, deterministic=reproducible
+    )
+    if reproducible:
+        engine.solution = in_fixed_order(engine.solution)
+    return engine
+
+
+def in_fixed_order(solution):
+    """``solution`` with its sessions sorted by what they are, not by when they are.
+
+    The engine's list follows its own work and, across processes, Python's
+    hashing of strings; P's order steers both sides' tie-breaks, so a
+    reproducible P needs an order of its own. Activity, coaches and pupils
+    only: sorting by day or start would hand the engine's timetable to
+    whichever side breaks ties by position.
+    """
+    return replace(
+        solution,
+        sessions=sorted(
+            solution.sessions,
+            key=lambda s: (s.activity, sorted(s.coaches), sorted(s.pupils)),
+        ),
+    )
 
 
 def _both_sides(label, instance, solution, engine, time_limit, workers, seed) -> PeerRow:
@@ -238,6 +277,7 @@ def command_peer_bench(args) -> int:
         return 2
     engine_time_limit = getattr(args, "engine_time_limit", None) or 60.0
     counts = [int(n) for n in args.schools.split(",")] if getattr(args, "schools", None) else []
+    reproducible = getattr(args, "reproducible", False)
     rows = [
         row
         for scenario in args.scenarios.split(",")
@@ -249,6 +289,7 @@ def command_peer_bench(args) -> int:
             engine_time_limit,
             counts,
             getattr(args, "each_school", False),
+            reproducible,
         )
     ]
     print(
@@ -256,6 +297,7 @@ def command_peer_bench(args) -> int:
         f"Python {platform.python_version()}; fet-cl at {version}; time limit "
         f"{args.time_limit:.0f}s each on P, engine {engine_time_limit:.0f}s, "
         f"{args.workers} workers, seed {args.seed}"
+        + (", P reproducible (engine on deterministic time)" if reproducible else "")
     )
     print(format_peer_table(rows))
     print("\nHow full P leaves the time its sessions could use (solver.peers.tightness):")

@@ -285,3 +285,71 @@ def test_each_school_alone_keeps_the_sessions_of_that_school_only():
         if len({instance.school_of(instance.pupil[p]) for p in s.pupils}) > 1
     ]
     assert sum(len(p.sessions) for p in parts) == len(witness.sessions) - len(shared)
+
+
+def _p_as_given(projection) -> list[tuple]:
+    """What P asks, activity by activity in its order: not the engine's session ids."""
+    return [
+        (s.activity, sorted(s.pupils), sorted(s.coaches), rooms)
+        for s, rooms in zip(projection.sessions, projection.allowed_rooms, strict=True)
+    ]
+
+
+def test_a_reproducible_p_does_not_follow_the_order_the_engine_listed_its_sessions_in():
+    import random
+    from dataclasses import replace
+
+    from solver.generator import generate
+    from solver.peers.bench import in_fixed_order
+
+    scenario = generate("school", 1)
+    instance, witness = scenario.instance, scenario.witness
+    shuffled = list(witness.sessions)
+    random.Random(1).shuffle(shuffled)
+    renamed = replace(
+        witness, sessions=[replace(s, id=f"other-{n}") for n, s in enumerate(shuffled)]
+    )
+
+    first = project(instance, in_fixed_order(witness))
+    second = project(instance, in_fixed_order(renamed))
+
+    assert _p_as_given(first) == _p_as_given(second)
+    assert _p_as_given(project(instance, witness)) != _p_as_given(project(instance, renamed))
+    assert check(instance, in_fixed_order(witness)).valid
+
+
+P_DIGEST = """
+import hashlib, sys
+from solver.generator import generate
+from solver.peers.bench import source_of_p
+from solver.peers.fet import project
+instance = generate("school", 1).instance
+p = project(instance, source_of_p(instance, 10, 2, 1, reproducible=True).solution)
+rows = [(s.activity, sorted(s.pupils), sorted(s.coaches), r) for s, r in zip(p.sessions, p.allowed_rooms)]
+print(len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+"""
+
+
+def test_bench_reproducible_gives_the_same_p_in_two_processes_side_by_side():
+    """Other string hashing in each process, both at once on a busy machine."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", P_DIGEST],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for seed in ("1", "2")
+    ]
+    outputs = [run.communicate(timeout=300)[0].split() for run in runs]
+
+    assert all(run.returncode == 0 for run in runs)
+    assert int(outputs[0][0]) > 50  # the school's sessions, not an empty P
+    assert outputs[0] == outputs[1]
