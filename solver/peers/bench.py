@@ -18,11 +18,13 @@ A second table says how full each P leaves the time of its coaches, pupils
 and rooms (``solver.peers.tightness``): each engine run makes another P, and
 both sides' times vary from one to the next.
 
-With ``--reproducible`` the engine run that makes P spends deterministic time
-instead of wall-clock time, and P lists its activities in an order of their
-own (``in_fixed_order``), so that a scenario and seed give the same P on any
-machine and under any load: runs then compare on one P, where otherwise
-each engine run, stopped by the clock, makes another.
+P lists its activities in an order of their own (``in_fixed_order``), not
+in the engine's, which is its timetable's (by day, start and room) and would
+tell both sides' tie-breaks where the activities were. With ``--reproducible``
+the engine run that makes P also spends deterministic time instead of
+wall-clock time, so that a scenario and seed give the same P on any machine
+and under any load: runs then compare on one P, where otherwise each engine
+run, stopped by the clock, makes another.
 
 With ``--schools 5,10,15,20`` each scenario is also compared on its P cut to
 the first N schools (``first_schools``): the same engine timetable, fewer
@@ -151,28 +153,25 @@ def run_scenario(
 
 
 def source_of_p(instance, time_limit: float, workers: int, seed: int, *, reproducible: bool):
-    """The engine's solve of the full instance whose sessions make P.
+    """The engine's solve of the full instance, its sessions in P's order.
 
-    ``reproducible``: on deterministic time, its sessions in a fixed order.
+    ``reproducible``: on deterministic time rather than the clock.
     """
     from solver.engine import solve
 
     engine = solve(
         instance, time_limit=time_limit, workers=workers, seed=seed, deterministic=reproducible
     )
-    if reproducible:
-        engine.solution = in_fixed_order(engine.solution)
+    engine.solution = in_fixed_order(engine.solution)
     return engine
 
 
 def in_fixed_order(solution):
     """``solution`` with its sessions sorted by what they are, not by when they are.
 
-    The engine's list follows its own work and, across processes, Python's
-    hashing of strings; P's order steers both sides' tie-breaks, so a
-    reproducible P needs an order of its own. Activity, coaches and pupils
-    only: sorting by day or start would hand the engine's timetable to
-    whichever side breaks ties by position.
+    The engine lists its sessions by day, start and room: in the order of
+    its timetable. Given to both sides as it is, that order would tell
+    whichever side breaks ties by position where each activity was.
     """
     return replace(
         solution,
