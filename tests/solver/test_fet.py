@@ -295,7 +295,7 @@ def _p_as_given(projection) -> list[tuple]:
     ]
 
 
-def test_a_reproducible_p_does_not_follow_the_order_the_engine_listed_its_sessions_in():
+def test_p_does_not_follow_the_order_the_engine_listed_its_sessions_in():
     import random
     from dataclasses import replace
 
@@ -319,13 +319,13 @@ def test_a_reproducible_p_does_not_follow_the_order_the_engine_listed_its_sessio
 
 
 P_DIGEST = """
-import hashlib, sys
+import hashlib
 from solver.generator import generate
 from solver.peers.bench import source_of_p
 from solver.peers.fet import project
+from tests.solver.test_fet import _p_as_given
 instance = generate("school", 1).instance
-p = project(instance, source_of_p(instance, 10, 2, 1, reproducible=True).solution)
-rows = [(s.activity, sorted(s.pupils), sorted(s.coaches), r) for s, r in zip(p.sessions, p.allowed_rooms)]
+rows = _p_as_given(project(instance, source_of_p(instance, 10, 2, 1, reproducible=True).solution))
 print(len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
 """
 
