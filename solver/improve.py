@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from solver.cpsat import cp_solver
 from solver.instance import Instance
 from solver.ledger import Booking, Ledger
 from solver.times import covers
@@ -99,17 +100,9 @@ def _improve_one(instance, bookings, ledger, school, day, limit, options) -> boo
     model = _Model(instance, school, day, free, frozen, week)
     if not model.build():
         return False
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = limit
-    solver.parameters.num_workers = max(1, options.workers)
-    solver.parameters.random_seed = options.seed
-    if options.deterministic:
-        solver.parameters.interleave_search = True
-        solver.parameters.max_deterministic_time = limit
-        solver.parameters.num_workers = 1
-        # the clock only as a safety net: on a busy machine it must not end the
-        # search before the deterministic budget does, or the result varies
-        solver.parameters.max_time_in_seconds = 10 * limit
+    solver = cp_solver(
+        limit, max(1, options.workers), options.seed, deterministic=options.deterministic
+    )
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.construct import Builder
+from solver.cpsat import cp_solver
 from solver.instance import Activity, Instance, Pupil
 from solver.ledger import Booking, Ledger
 from solver.repair import Shortfall, activities_by_need
@@ -649,17 +650,9 @@ def _solve_until_stalled(solver: cp_model.CpSolver, model, stall: float | None):
 
 
 def _solver(limit: float, workers: int, seed: int, deterministic: bool) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = limit
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+    solver = cp_solver(limit, workers, seed, deterministic=deterministic)
     # Probing these seat models costs seconds and finds little; the search
     # starts from the current seating anyway.
     solver.parameters.cp_model_probing_level = 0
     solver.parameters.symmetry_level = 0
-    if deterministic:
-        solver.parameters.interleave_search = True
-        solver.parameters.num_workers = 1
-        solver.parameters.max_deterministic_time = limit
-        solver.parameters.max_time_in_seconds = 10 * limit
     return solver

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from solver.cohorts import BlockPlan
+from solver.cpsat import cp_solver
 from solver.instance import Activity, Instance
 from solver.ledger import Booking
 from solver.times import covers, merge
@@ -407,17 +408,9 @@ class SchoolTimetable:
         return True
 
     def solve(self, time_limit: float, workers: int, seed: int, deterministic: bool):
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = time_limit
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
+        solver = cp_solver(time_limit, workers, seed, deterministic=deterministic)
         # Probing costs seconds on these models and finds little; LNS from the hint pays.
         solver.parameters.cp_model_probing_level = 0
-        if deterministic:
-            solver.parameters.interleave_search = True
-            solver.parameters.num_workers = 1
-            solver.parameters.max_deterministic_time = time_limit
-            solver.parameters.max_time_in_seconds = 10 * time_limit  # see solver.improve
         status = solver.solve(self.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None

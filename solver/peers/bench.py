@@ -287,8 +287,8 @@ def command_peer_bench(args) -> int:
             args.workers,
             engine_time_limit,
             counts,
-            getattr(args, "each_school", False),
-            reproducible,
+            each_school=getattr(args, "each_school", False),
+            reproducible=reproducible,
         )
     ]
     print(
