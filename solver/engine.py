@@ -106,6 +106,10 @@ class _Run:
     def remaining(self) -> float:
         return self.options.time_limit - self.reserve - self.elapsed()
 
+    def has_time(self) -> bool:
+        """Whether a later stage may start: in reproducible runs, every stage does."""
+        return self.options.deterministic or self.remaining() > 1
+
     def note(self, stage: str) -> None:
         """Tell the watcher which stage runs before any figures exist."""
         if self.on_progress is not None:
@@ -178,7 +182,7 @@ def solve(
         solution = _to_solution(instance, candidate)
         report = run.report(solution, stage)
 
-    if not naive and report.unmet_minutes > 0 and run.remaining() > 1:
+    if not naive and report.unmet_minutes > 0 and run.has_time():
         run.note("rebuilding short schools")
         # Rebuilds pay where a school lacks whole blocks; the re-seating below
         # closes the small deficits faster than rebuilds, which mostly undo.
@@ -196,7 +200,7 @@ def solve(
         seat_short_pupils(instance, bookings, ledger, until=run.until(0.35))
         better(bookings, "rebuilt short schools")
 
-    if not naive and report.unmet_minutes > 0 and run.remaining() > 1:
+    if not naive and report.unmet_minutes > 0 and run.has_time():
         run.note("re-seating short schools")
         bookings = reseat_short_schools(
             instance,
@@ -209,7 +213,7 @@ def solve(
         )
         better(bookings, "re-seated short schools")
 
-    if improve and not naive and run.remaining() > 1:
+    if improve and not naive and run.has_time():
         bookings = improve_schedule(instance, bookings, ledger, run, better)
         solution = _to_solution(instance, bookings)
         report = check(instance, solution)

@@ -167,7 +167,7 @@ def resolve(instance: Instance, previous: Solution, run) -> SolveResult:
         outcome.opened += repair.open(short)
 
     bookings = repair.bookings
-    if run.options.improve and run.remaining() > 1:
+    if run.options.improve and run.has_time():
         bookings = _improve_free(instance, previous, bookings, repair.ledger, run, ids)
 
     return _finish(instance, previous, bookings, ids, outcome, run)
