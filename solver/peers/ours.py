@@ -22,11 +22,13 @@ repair), then a SAT solver or OR-Tools CP-SAT, under the instance's own rules:
   one day), which FET is told pair by pair as well.
 
 How: a greedy first (most constrained session first; of its options the one
-that keeps parallel sessions of a class at one time, then the one that leaves
-its pupils the fewest free minutes too short for their other sessions, then
-the least loaded day, then the earliest start), then min-conflicts repair (an
-unplaced session takes the option whose sessions in its way weigh least, a
-session's weight growing each time a move leaves it out; those are placed
+that keeps parallel sessions of a class at one time, then the one that brings
+the fewest coaches to its site on a day they are not there yet, then the one
+that leaves its pupils the fewest free minutes too short for their other
+sessions, then the least loaded day, then the earliest start), then
+min-conflicts repair (an unplaced session takes the option whose sessions in
+its way weigh least, a session's weight growing each time a move leaves it
+out, a coach's new visit weighing two; those are placed
 again where they fit, and one that does not gets a second link of an ejection
 chain: it takes a place where a single session is in its way, which moves to
 where it fits; a move that places fewer is undone) until it stalls. Then,
@@ -81,6 +83,13 @@ REPAIR_STALL = 0.05
 # not scale to ten schools (docs/benchmarks.md, "FET side by side", runs 7 and 9).
 # Above it, CP-SAT around each session left out.
 SAT_SESSIONS = 800
+# A coach who comes to a site on one more day leaves less of that day for travel
+# and ties more pupils' days to theirs: the engine's timetable that P is made
+# from holds 2,424 such visits (coach, day, site) on the district, the repair
+# 2,879 without this. Against sessions moved (each weighs one or more), a new
+# visit weighs two: then 2,757, and ~25 more placed in 120 s; 0.5, 5 or 10
+# place fewer (docs/benchmarks.md, run 15).
+NEW_VISIT = 2
 NEIGHBOURHOOD = 150  # sessions CP-SAT may move to place one more
 STEP_SECONDS = 10.0  # CP-SAT's limit for one neighbourhood
 
@@ -137,6 +146,7 @@ def solve_projection(
         window_of,
         [{instance.pupil[p].class_id for p in s.pupils} for s in sessions],
         once_a_day,
+        {tuple(sorted(indices)) for indices in projection.teachers.values()},
         deadline=started + time_limit,
         seed=seed,
         stall=min(max(REPAIR_STALL * time_limit, 2.0), 20.0),
@@ -422,6 +432,7 @@ def _greedy(
     window_of: dict[tuple[int, ...], dict[str, tuple[int, int]]],
     classes_of: list[set[str]],
     once_a_day: set[tuple[int, ...]],
+    coach_keys: set[tuple[int, ...]],
     deadline: float,
     seed: int = 0,
     stall: float | None = None,
@@ -429,13 +440,16 @@ def _greedy(
     """Sessions placed one at a time under the same rules as the model, then repaired.
 
     First pass: most constrained session first; of its options, the one that
-    keeps parallel sessions of a class at one start, then the one that leaves
+    keeps parallel sessions of a class at one start, then the one that brings
+    the fewest coaches to its site on a day they are not there yet (a new
+    visit), then the one that leaves
     its pupils the fewest free minutes too short for any of their sessions
     (best fit), then the least loaded day, then the earliest start.
     Then, until ``deadline``, every session placed, or no gain for half the
     time the repair has run (at least 1 s, at most ``stall``), an unplaced session
     takes the option whose conflicting sessions weigh least (each session's
-    weight grows by one whenever a move leaves it unplaced: breakout), those
+    weight grows by one whenever a move leaves it unplaced: breakout), each
+    new visit weighing ``NEW_VISIT``; those
     are taken out and placed again where they fit, and each that does not fit
     may take a place where one session alone is in its way if that one fits
     elsewhere (an ejection chain of depth two); the move is kept when no fewer
@@ -512,6 +526,15 @@ def _greedy(
             load[(key, day)] -= minutes[index]
 
     shortest = {key: min(minutes[i] for i in key) for key in window_of}
+    coaches_of = [[k for k in keys_of[i] if k in coach_keys] for i in range(len(options))]
+
+    def new_visits(index: int, day: str) -> int:
+        """Its coaches who are not at its site that day yet."""
+        site = site_of[index]
+        return sum(
+            all(other != site for _, _, other in busy[(key, day)].values())
+            for key in coaches_of[index]
+        )
 
     def waste(index: int, day: str, start: int) -> int:
         """Free minutes of its pupils' day that become too short for any of their sessions."""
@@ -539,7 +562,7 @@ def _greedy(
                 continue
             aligned = sum(starts_at[(c, day, start)] for c in classes_of[index])
             day_load = sum(load[(k, day)] for k in keys_of[index])
-            score = (-aligned, waste(index, day, start), day_load, start)
+            score = (-aligned, new_visits(index, day), waste(index, day, start), day_load, start)
             if best is None or score < best[0]:
                 best = (score, day, room, start)
         if best is None:
@@ -600,11 +623,12 @@ def _greedy(
             mine = people_conflicts(index, day, start)
             if mine is None or any(tabu.get(j, 0) > step for j in mine):
                 continue
+            visits = NEW_VISIT * new_visits(index, day)
             for room in rooms:
                 found = mine | room_conflicts(index, day, room, start)
                 if any(tabu.get(j, 0) > step for j in found):
                     continue
-                cost = sum(weight[j] for j in found)
+                cost = sum(weight[j] for j in found) + visits
                 if fewest is None or cost < fewest:
                     fewest, best = cost, []
                 if cost == fewest:

@@ -11,7 +11,12 @@ from solver.checker import check
 from solver.instance import Instance
 from solver.peers.fet import project, read_activities, run_fet
 from solver.solution import Solution
-from tests.solver.conftest import build_solution, build_tiny_instance
+from tests.solver.conftest import (
+    build_pupil,
+    build_session,
+    build_solution,
+    build_tiny_instance,
+)
 
 
 def tiny_pair() -> tuple[Instance, Solution]:
@@ -155,6 +160,26 @@ def test_ours_on_the_projection_places_the_same_activities_validly():
     report = check(instance, ours.solution)
     assert report.valid, report.violations
     assert report.unmet_minutes == check(instance, solution).unmet_minutes
+
+
+def test_ours_brings_a_coach_to_a_site_on_as_few_days_as_it_can():
+    """Two classes' homework with one coach at one school go on the day the coach
+    comes, not one on each day: a coach's visits are what ties a district's days."""
+    from solver.peers.ours import solve_projection
+
+    pupils = [build_pupil("P1"), build_pupil("P3", klass="K2")]
+    instance = Instance.from_dict(build_tiny_instance(pupils=pupils))
+    solution = Solution.from_dict(
+        build_solution(
+            build_session("s1", pupils=["P1"]),
+            build_session("s2", day="tue", pupils=["P3"]),
+        )
+    )
+    run = solve_projection(project(instance, solution), 10, workers=1, seed=1)
+
+    assert run.complete
+    assert len({s.day for s in run.solution.sessions}) == 1
+    assert check(instance, run.solution).valid
 
 
 def test_the_projection_model_accepts_the_timetable_it_was_made_from():
