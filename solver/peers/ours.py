@@ -28,10 +28,10 @@ that leaves its pupils the fewest free minutes too short for their other
 sessions, then the least loaded day, then the earliest start), then
 min-conflicts repair (an unplaced session takes the option whose sessions in
 its way weigh least, a session's weight growing each time a move leaves it
-out, a coach's new visit weighing two; those are placed
-again where they fit, and one that does not gets a second link of an ejection
-chain: it takes a place where a single session is in its way, which moves to
-where it fits; a move that places fewer is undone) until it stalls. Then,
+out, a coach's new visit weighing two; those are placed again where they
+fit, and one that does not gets a second link of an ejection chain: it takes
+a place where a single session is in its way, which moves to where it fits;
+a move that places fewer is undone) until it stalls. Then,
 for a P of up to ``SAT_SESSIONS`` sessions, a SAT solver (Glucose) places all
 of them, its phases set to the repair's timetable (``solver.peers.sat``:
 time-indexed literals, which settle in seconds the tightly packed schools
@@ -442,18 +442,18 @@ def _greedy(
     First pass: most constrained session first; of its options, the one that
     keeps parallel sessions of a class at one start, then the one that brings
     the fewest coaches to its site on a day they are not there yet (a new
-    visit), then the one that leaves
-    its pupils the fewest free minutes too short for any of their sessions
-    (best fit), then the least loaded day, then the earliest start.
+    visit), then the one that leaves its pupils the fewest free minutes too
+    short for any of their sessions (best fit), then the least loaded day,
+    then the earliest start.
     Then, until ``deadline``, every session placed, or no gain for half the
     time the repair has run (at least 1 s, at most ``stall``), an unplaced session
     takes the option whose conflicting sessions weigh least (each session's
     weight grows by one whenever a move leaves it unplaced: breakout), each
-    new visit weighing ``NEW_VISIT``; those
-    are taken out and placed again where they fit, and each that does not fit
-    may take a place where one session alone is in its way if that one fits
-    elsewhere (an ejection chain of depth two); the move is kept when no fewer
-    sessions are placed than before (min-conflicts with plateau moves).
+    new visit weighing ``NEW_VISIT``; those are taken out and placed again
+    where they fit, and each that does not fit may take a place where one
+    session alone is in its way if that one fits elsewhere (an ejection chain
+    of depth two); the move is kept when no fewer sessions are placed than
+    before (min-conflicts with plateau moves).
     """
     keys_of: dict[int, list[tuple[int, ...]]] = defaultdict(list)
     for key in people:
