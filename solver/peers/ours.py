@@ -39,10 +39,13 @@ that the repair and CP-SAT leave unfinished after minutes). For a larger P,
 for a session still left out, chosen at random, OR-Tools CP-SAT places it
 together with up to ``NEIGHBOURHOOD`` placed sessions around it (sharing a
 person or an allowed room), all of them mandatory, the sessions they touch
-fixed; and so on until all are placed or time is up. One model over the week
-(a start per session on a week-long time line, no overlap per person and
-room, the daily maxima and "once a day" by day literals, the travel between
-two sessions at different sites as a disjunction). When time runs out the
+fixed; and so on until all are placed or time is up. Once at most
+``SAT_LEFT`` are left out, the SAT formula of P tries first, with
+``SAT_NEIGHBOURHOOD`` sessions around the one left out free and every other
+placed session pinned. One CP-SAT model over the week (a start per session
+on a week-long time line, no overlap per person and room, the daily maxima
+and "once a day" by day literals, the travel between two sessions at
+different sites as a disjunction). When time runs out the
 best partial timetable is returned, like FET's. The result is checked by our
 checker against the real instance, like FET's.
 
@@ -58,7 +61,7 @@ import logging
 import random
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -92,6 +95,13 @@ SAT_SESSIONS = 800
 NEW_VISIT = 2
 NEIGHBOURHOOD = 150  # sessions CP-SAT may move to place one more
 STEP_SECONDS = 10.0  # CP-SAT's limit for one neighbourhood
+# With few sessions left out, a larger neighbourhood goes to the SAT solver
+# first, every other session pinned: on the first 10 schools of the district
+# it places the last ones 24-37 s after the repair (3 seeds), where CP-SAT's
+# neighbourhoods leave one out after minutes (docs/benchmarks.md, run 15).
+SAT_LEFT = 10
+SAT_NEIGHBOURHOOD = 450
+SAT_STEP_SECONDS = 30.0
 
 
 @dataclass
@@ -164,7 +174,13 @@ def solve_projection(
         model = _WeekModel(instance, option_list, site_of, minutes, people, once_a_day)
         neighbours = _neighbours(people, projection.allowed_rooms)
         chosen = _fill_by_neighbourhoods(
-            model, chosen, neighbours, started + time_limit, workers, seed
+            model,
+            chosen,
+            neighbours,
+            started + time_limit,
+            workers,
+            seed,
+            _SatAround(instance, rules),
         )
     return _run(projection, chosen, minutes, time.monotonic() - started, status)
 
@@ -193,6 +209,7 @@ def _fill_by_neighbourhoods(
     deadline: float,
     workers: int,
     seed: int,
+    sat: _SatAround | None = None,
 ) -> dict[int, tuple[str, str, int]]:
     """Place what the repair left out, one session at a time, by moving those around it.
 
@@ -202,16 +219,24 @@ def _fill_by_neighbourhoods(
     them, the sessions they touch stay where they are. Stated as a feasibility
     problem, not as "place as many as you can": with every session mandatory
     CP-SAT proves or finds in a second or two what the maximising form does not
-    settle in minutes.
+    settle in minutes. Once at most ``SAT_LEFT`` are left out, ``sat`` tries a
+    larger neighbourhood of the session first.
     """
     chosen = dict(chosen)
     rng = random.Random(seed)
     total = len(model.options)
+    sat_failed: set[int] = set()
     while len(chosen) < total and time.monotonic() < deadline - 0.5:
         left = [i for i in range(total) if i not in chosen and model.options[i]]
         if not left:
             break
         first = rng.choice(left)
+        if sat is not None and len(left) <= SAT_LEFT and first not in sat_failed:
+            found = sat.place(first, chosen, rng, deadline)
+            if found is not None:
+                chosen, sat_failed = found, set()
+                continue
+            sat_failed.add(first)  # until something else moves
         free, queue = {first}, [first]
         while queue and len(free) < NEIGHBOURHOOD:
             reached = sorted(neighbours[queue.pop(0)] - free)
@@ -228,8 +253,50 @@ def _fill_by_neighbourhoods(
         found = model.solve(free, kept, limit, workers, rng.randrange(1 << 16), hint=chosen)
         if found:
             chosen.update({i: found[i] for i in free})
+            sat_failed = set()
     log.info("neighbourhoods: %d of %d placed", len(chosen), total)
     return chosen
+
+
+class _SatAround:
+    """The SAT formula of P with a neighbourhood of one session left out free.
+
+    The neighbourhood: that session and up to ``SAT_NEIGHBOURHOOD`` sessions
+    reached from it through shared pupils or coaches (breadth first, in
+    random order), placed or not, all of them mandatory. Every other placed
+    session is pinned where it is, every other one left out is absent.
+    """
+
+    def __init__(self, instance, rules):
+        self.instance = instance
+        self.rules = rules
+        self.people_of: dict[int, set[int]] = defaultdict(set)
+        for key in rules.people:
+            for index in key:
+                self.people_of[index].update(key)
+
+    def place(self, first: int, chosen, rng: random.Random, deadline: float):
+        """Every session of ``chosen`` and those around ``first``, or None."""
+        free, queue = {first}, [first]
+        while queue and len(free) < SAT_NEIGHBOURHOOD:
+            reached = sorted(self.people_of[queue.pop(0)] - free)
+            rng.shuffle(reached)
+            for index in reached[: SAT_NEIGHBOURHOOD - len(free)]:
+                free.add(index)
+                queue.append(index)
+        options: list[dict[tuple[str, str], list[int]]] = []
+        for index, here in enumerate(self.rules.options):
+            if index in free:
+                options.append(here)
+            elif index in chosen:
+                day, room, start = chosen[index]
+                options.append({(day, room): [start]})
+            else:
+                options.append({})
+        present = {i for i, here in enumerate(options) if here}
+        formula = WeekFormula(self.instance, replace(self.rules, options=options), present)
+        limit = min(SAT_STEP_SECONDS, deadline - time.monotonic())
+        return formula.solve(limit, hint=chosen) if limit > 1 else None
 
 
 class _WeekModel:

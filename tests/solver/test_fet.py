@@ -288,6 +288,32 @@ def test_cp_sat_around_each_session_left_out_completes_what_the_repair_did_not(m
     assert report.unmet_minutes == check(scenario.instance, scenario.witness).unmet_minutes
 
 
+def test_sat_around_the_last_sessions_left_out_places_them(monkeypatch):
+    """With a few sessions left out and CP-SAT's neighbourhoods finding nothing,
+    the SAT formula around each of them places them all."""
+    import solver.peers.ours as ours
+    from solver.generator import generate
+
+    scenario = generate("school", 1)
+    projection = project(scenario.instance, scenario.witness)
+    left_out = {3, 40, 77}
+    witness = {
+        index: (s.day, s.room, s.start)
+        for index, s in enumerate(projection.sessions)
+        if index not in left_out
+    }
+    monkeypatch.setattr(ours, "_greedy", lambda *args, **kwargs: dict(witness))
+    monkeypatch.setattr(ours, "SAT_SESSIONS", 0)
+    monkeypatch.setattr(ours._WeekModel, "solve", lambda *args, **kwargs: None)
+
+    run = ours.solve_projection(projection, 60, workers=1, seed=1)
+
+    assert run.complete
+    report = check(scenario.instance, run.solution)
+    assert report.valid, report.violations
+    assert report.unmet_minutes == check(scenario.instance, scenario.witness).unmet_minutes
+
+
 def test_each_school_alone_keeps_the_sessions_of_that_school_only():
     from solver.generator import generate
     from solver.peers.bench import schools_cut
