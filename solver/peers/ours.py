@@ -237,16 +237,7 @@ def _fill_by_neighbourhoods(
                 chosen, sat_failed = found, set()
                 continue
             sat_failed.add(first)  # until something else moves
-        free, queue = {first}, [first]
-        while queue and len(free) < NEIGHBOURHOOD:
-            reached = sorted(neighbours[queue.pop(0)] - free)
-            rng.shuffle(reached)
-            for index in reached:
-                if len(free) >= NEIGHBOURHOOD:
-                    break
-                if index in chosen:
-                    free.add(index)
-                    queue.append(index)
+        free = _reach(first, neighbours, NEIGHBOURHOOD, rng, admit=chosen.__contains__)
         touching = set().union(*(neighbours[i] for i in free)) - free
         kept = {i: chosen[i] for i in touching if i in chosen}
         limit = min(STEP_SECONDS, deadline - time.monotonic())
@@ -256,6 +247,24 @@ def _fill_by_neighbourhoods(
             sat_failed = set()
     log.info("neighbourhoods: %d of %d placed", len(chosen), total)
     return chosen
+
+
+def _reach(first, neighbours, size, rng, admit=None) -> set[int]:
+    """``first`` and sessions reached from it, breadth first in random order, up to ``size``.
+
+    Only sessions ``admit`` lets in count and lead further.
+    """
+    free, queue = {first}, [first]
+    while queue and len(free) < size:
+        reached = sorted(neighbours[queue.pop(0)] - free)
+        rng.shuffle(reached)
+        for index in reached:
+            if len(free) >= size:
+                break
+            if admit is None or admit(index):
+                free.add(index)
+                queue.append(index)
+    return free
 
 
 class _SatAround:
@@ -277,13 +286,7 @@ class _SatAround:
 
     def place(self, first: int, chosen, rng: random.Random, deadline: float):
         """Every session of ``chosen`` and those around ``first``, or None."""
-        free, queue = {first}, [first]
-        while queue and len(free) < SAT_NEIGHBOURHOOD:
-            reached = sorted(self.people_of[queue.pop(0)] - free)
-            rng.shuffle(reached)
-            for index in reached[: SAT_NEIGHBOURHOOD - len(free)]:
-                free.add(index)
-                queue.append(index)
+        free = _reach(first, self.people_of, SAT_NEIGHBOURHOOD, rng)
         options: list[dict[tuple[str, str], list[int]]] = []
         for index, here in enumerate(self.rules.options):
             if index in free:
