@@ -279,10 +279,7 @@ class _SatAround:
     def __init__(self, instance, rules):
         self.instance = instance
         self.rules = rules
-        self.people_of: dict[int, set[int]] = defaultdict(set)
-        for key in rules.people:
-            for index in key:
-                self.people_of[index].update(key)
+        self.people_of = _neighbours(rules.people, allowed_rooms=[])
 
     def place(self, first: int, chosen, rng: random.Random, deadline: float):
         """Every session of ``chosen`` and those around ``first``, or None."""
