@@ -7,7 +7,7 @@ import copy
 from solver.checker import check
 from solver.instance import Instance
 from solver.peers.fet import project
-from solver.peers.rules import pinned_to, rules_of
+from solver.peers.rules import on_the_hour, pinned_to, rules_of
 from solver.peers.sat import WeekFormula
 from solver.solution import Solution
 from tests.solver.conftest import WEEK, build_session, build_solution, build_tiny_instance
@@ -96,4 +96,86 @@ def test_ours_hands_what_the_repair_left_to_the_formula(monkeypatch):
 
     assert run.complete and run.status == "GREEDY+SAT"
     report = check(scenario.instance, run.solution)
+    assert report.valid, report.violations
+
+
+def test_the_hour_grid_keeps_whole_hours_after_the_pupils_earliest_start():
+    """Fewer starts, each a whole hour after the first its pupils may begin, or all when none is."""
+    from solver.generator import generate
+
+    scenario = generate("school", 1)
+    rules = rules_of(project(scenario.instance, scenario.witness))
+
+    hourly = on_the_hour(rules, 60)
+
+    def starts(r):
+        return sum(len(s) for options in r.options for s in options.values())
+
+    assert starts(hourly) < starts(rules) / 2
+    for index, options in enumerate(hourly.options):
+        kept = {(day, start) for (day, _), here in options.items() for start in here}
+        on_the_hour_at_all = {
+            (day, start)
+            for (day, _), here in rules.options[index].items()
+            for start in here
+            if (start - rules.earliest[index][day]) % 60 == 0
+        }
+        everything = {(d, s) for (d, _), here in rules.options[index].items() for s in here}
+        assert kept == (on_the_hour_at_all or everything)
+
+
+def test_ours_tries_the_hour_grid_before_every_quarter(monkeypatch):
+    """What the repair leaves of a small P goes to the formula on whole hours first.
+
+    The school has no timetable on whole hours alone (proved at once), so
+    the formula on every quarter hour completes it.
+    """
+    import solver.peers.ours as ours
+    from solver.generator import generate
+
+    scenario = generate("school", 1)
+    projection = project(scenario.instance, scenario.witness)
+    rules = rules_of(projection)
+    monkeypatch.setattr(ours, "_greedy", lambda *args, **kwargs: {})
+    built = []
+
+    class Recorded(WeekFormula):
+        def __init__(self, instance, rules, free):
+            built.append(rules)
+            super().__init__(instance, rules, free)
+
+    monkeypatch.setattr(ours, "WeekFormula", Recorded)
+
+    run = ours.solve_projection(projection, 60, workers=1, seed=1)
+
+    assert [r.options == on_the_hour(rules, 60).options for r in built] == [True, False]
+    assert built[1].options == rules.options
+    assert run.complete and run.status == "GREEDY+SAT"
+    report = check(scenario.instance, run.solution)
+    assert report.valid, report.violations
+
+
+def test_a_p_that_fits_whole_hours_is_settled_by_that_formula_alone(monkeypatch):
+    """Lessons back to back from the window's start, the walk to a venue included."""
+    import solver.peers.ours as ours
+    from tests.solver.test_fet import tiny_pair
+
+    instance, solution = tiny_pair()
+    projection = project(instance, solution)
+    monkeypatch.setattr(ours, "_greedy", lambda *args, **kwargs: {})
+    built = []
+
+    class Recorded(WeekFormula):
+        def __init__(self, instance, rules, free):
+            built.append(rules)
+            super().__init__(instance, rules, free)
+
+    monkeypatch.setattr(ours, "WeekFormula", Recorded)
+
+    run = ours.solve_projection(projection, 10, workers=1, seed=1)
+
+    assert len(built) == 1 and run.complete
+    earliest = {"s1": 900, "s2": 900, "s3": 915}  # s3 at the venue: 15:00 and a 15-minute walk
+    assert all((s.start - earliest[s.id]) % 60 == 0 for s in run.solution.sessions)
+    report = check(instance, run.solution)
     assert report.valid, report.violations
