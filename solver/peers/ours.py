@@ -65,11 +65,11 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
-from ortools.sat.python import cp_model
-
 from solver.peers.fet import Projection
+from solver.peers.min_conflicts import place_and_repair
 from solver.peers.rules import on_the_hour, pinned_to, rules_of
 from solver.peers.sat import WeekFormula
+from solver.peers.week_model import WeekModel
 from solver.solution import Session, Solution
 
 log = logging.getLogger(__name__)
@@ -96,13 +96,6 @@ SAT_SESSIONS = 800
 # fit whole lessons (a single school) is proved so in a fraction of a second
 # (docs/benchmarks.md, "FET side by side", run 16).
 HOUR_FIRST = 0.25
-# A coach who comes to a site on one more day leaves less of that day for travel
-# and ties more pupils' days to theirs: the engine's timetable that P is made
-# from holds 2,424 such visits (coach, day, site) on the district, the repair
-# 2,879 without this. Against sessions moved (each weighs one or more), a new
-# visit weighs two: then 2,757, and ~25 more placed in 120 s; 0.5, 5 or 10
-# place fewer (docs/benchmarks.md, run 15).
-NEW_VISIT = 2
 NEIGHBOURHOOD = 150  # sessions CP-SAT may move to place one more
 STEP_SECONDS = 10.0  # CP-SAT's limit for one neighbourhood
 # With few sessions left out, a larger neighbourhood goes to the SAT solver
@@ -152,12 +145,12 @@ def solve_projection(
     # -- a greedy and its repair; what they leave out, CP-SAT around each -----------
     if fixed is not None:
         pinned = pinned_to(rules, projection, fixed).options
-        model = _WeekModel(instance, pinned, site_of, minutes, people, once_a_day)
+        model = WeekModel(instance, pinned, site_of, minutes, people, once_a_day)
         free = {index for index, options in enumerate(pinned) if options}
         chosen = model.solve(free, {}, time_limit, workers, seed) or {}
         return _run(projection, chosen, minutes, time.monotonic() - started, "PINNED")
 
-    chosen = _greedy(
+    chosen = place_and_repair(
         instance,
         option_list,
         site_of,
@@ -189,7 +182,7 @@ def solve_projection(
             chosen = found
     elif len(chosen) < len(sessions):
         status = "GREEDY+CP-SAT"
-        model = _WeekModel(instance, option_list, site_of, minutes, people, once_a_day)
+        model = WeekModel(instance, option_list, site_of, minutes, people, once_a_day)
         neighbours = _neighbours(people, projection.allowed_rooms)
         chosen = _fill_by_neighbourhoods(
             model,
@@ -221,7 +214,7 @@ def _neighbours(
 
 
 def _fill_by_neighbourhoods(
-    model: _WeekModel,
+    model: WeekModel,
     chosen: dict[int, tuple[str, str, int]],
     neighbours: dict[int, set[int]],
     deadline: float,
@@ -317,159 +310,6 @@ class _SatAround:
         return formula.solve(limit, hint=chosen) if limit > 1 else None
 
 
-class _WeekModel:
-    """CP-SAT over the week: each free session a day, start and room, all of them placed.
-
-    One start per session on a week-long time line (day × 1,440 + minute), so
-    one no-overlap per person covers the whole week and the travel between
-    two sessions needs no day literal (days lie 1,440 minutes apart); a
-    literal per session and day for the daily maxima and "once a day"; an
-    optional interval per allowed room. Sessions ``kept`` are fixed where they
-    are and constrain the free ones.
-    """
-
-    DAY = 1440
-
-    def __init__(self, instance, options, site_of, minutes, people, once_a_day):
-        self.instance = instance
-        self.options = options
-        self.site_of = site_of
-        self.minutes = minutes
-        self.days = list(instance.days)
-        self.day_number = {day: n for n, day in enumerate(self.days)}
-        self.people_of: dict[int, list[tuple[tuple[int, ...], int]]] = defaultdict(list)
-        for key, limit in people.items():
-            for index in key:
-                self.people_of[index].append((key, limit))
-        self.twins_of: dict[int, list[tuple[int, ...]]] = defaultdict(list)
-        for key in once_a_day:
-            for index in key:
-                self.twins_of[index].append(key)
-
-    def solve(
-        self,
-        free: set[int],
-        kept: dict[int, tuple[str, str, int]],
-        time_limit: float,
-        workers: int,
-        seed: int,
-        *,
-        hint: dict[int, tuple[str, str, int]] | None = None,
-    ) -> dict[int, tuple[str, str, int]] | None:
-        """Where each free session goes, or None when CP-SAT finds no way in time."""
-        model = cp_model.CpModel()
-        every = free | set(kept)
-        start, on_day, in_room = {}, {}, {}
-        rooms: dict[str, list] = defaultdict(list)
-        for index in sorted(every):
-            if index in kept:
-                day, room, at = kept[index]
-                here = {(day, room): [at]}
-            else:
-                here = self.options[index]
-            start[index], on_day[index], in_room[index] = self._session(model, index, here, rooms)
-        for intervals in rooms.values():
-            if len(intervals) > 1:
-                model.add_no_overlap(intervals)
-
-        seen: set[tuple[int, ...]] = set()
-        pairs: set[tuple[int, int]] = set()
-        for index in free:
-            for key, limit in self.people_of[index]:
-                if key in seen:
-                    continue
-                seen.add(key)
-                here = [i for i in key if i in every]
-                model.add_no_overlap(
-                    [model.new_fixed_size_interval_var(start[i], self.minutes[i], "") for i in here]
-                )
-                for day in self.days:
-                    today = [i for i in here if day in on_day[i]]
-                    if sum(self.minutes[i] for i in today) > limit:
-                        model.add(sum(self.minutes[i] * on_day[i][day] for i in today) <= limit)
-                pairs.update(
-                    (a, b)
-                    for a in here
-                    for b in here
-                    if a < b and self.site_of[a] != self.site_of[b]
-                )
-            for key in self.twins_of[index]:
-                here = [i for i in key if i in every]
-                for day in self.days:
-                    today = [on_day[i][day] for i in here if day in on_day[i]]
-                    if len(today) > 1:
-                        model.add_at_most_one(today)
-        for a, b in pairs:
-            travel = self.instance.travel_minutes(self.site_of[a], self.site_of[b])
-            if travel is None:
-                for day in set(on_day[a]) & set(on_day[b]):
-                    model.add_bool_or([on_day[a][day].Not(), on_day[b][day].Not()])
-                continue
-            before = model.new_bool_var("")
-            model.add(start[b] >= start[a] + self.minutes[a] + travel).only_enforce_if(before)
-            model.add(start[a] >= start[b] + self.minutes[b] + travel).only_enforce_if(before.Not())
-
-        for index, (day, room, at) in (hint or {}).items():
-            if index in free:
-                model.add_hint(start[index], self.day_number[day] * self.DAY + at)
-                for other, literal in in_room[index].items():
-                    if literal is not None:
-                        model.add_hint(literal, int(other == room))
-
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        found = {}
-        for index in free:
-            week = solver.value(start[index])
-            room = next(r for r, v in in_room[index].items() if v is None or solver.value(v))
-            found[index] = (self.days[week // self.DAY], room, week % self.DAY)
-        return found
-
-    def _session(self, model, index, options, rooms):
-        day_number = self.day_number
-        values = sorted({day_number[d] * self.DAY + s for (d, _), v in options.items() for s in v})
-        start = model.new_int_var_from_domain(cp_model.Domain.from_values(values), "")
-        on_day = {}
-        for day in self.days:
-            today = [v for v in values if v // self.DAY == day_number[day]]
-            if today:
-                on_day[day] = model.new_bool_var("")
-                model.add_linear_expression_in_domain(
-                    start, cp_model.Domain.from_values(today)
-                ).only_enforce_if(on_day[day])
-        model.add_exactly_one(on_day.values())
-        by_room: dict[str, list[int]] = defaultdict(list)
-        for (day, room), starts in options.items():
-            by_room[room].extend(day_number[day] * self.DAY + s for s in starts)
-        in_room = {}
-        for room, allowed in by_room.items():
-            literal = None if len(by_room) == 1 else model.new_bool_var("")
-            in_room[room] = literal
-            if len(allowed) < len(values):
-                constraint = model.add_linear_expression_in_domain(
-                    start, cp_model.Domain.from_values(sorted(allowed))
-                )
-                if literal is not None:
-                    constraint.only_enforce_if(literal)
-            if literal is None:
-                rooms[room].append(
-                    model.new_fixed_size_interval_var(start, self.minutes[index], "")
-                )
-            else:
-                rooms[room].append(
-                    model.new_optional_fixed_size_interval_var(
-                        start, self.minutes[index], literal, ""
-                    )
-                )
-        if len(by_room) > 1:
-            model.add_exactly_one(in_room.values())
-        return start, on_day, in_room
-
-
 def _run(
     projection: Projection,
     chosen: dict[int, tuple[str, str, int]],
@@ -506,244 +346,3 @@ def _run(
         seconds=seconds,
         status=status,
     )
-
-
-def _greedy(
-    instance,
-    options: list[dict[tuple[str, str], list[int]]],
-    site_of: list[str],
-    minutes: list[int],
-    people: dict[tuple[int, ...], int],
-    window_of: dict[tuple[int, ...], dict[str, tuple[int, int]]],
-    classes_of: list[set[str]],
-    once_a_day: set[tuple[int, ...]],
-    coach_keys: set[tuple[int, ...]],
-    deadline: float,
-    seed: int = 0,
-    stall: float | None = None,
-) -> dict[int, tuple[str, str, int]]:
-    """Sessions placed one at a time under the same rules as the model, then repaired.
-
-    First pass: most constrained session first; of its options, the one that
-    keeps parallel sessions of a class at one start, then the one that brings
-    the fewest coaches to its site on a day they are not there yet (a new
-    visit), then the one that leaves its pupils the fewest free minutes too
-    short for any of their sessions (best fit), then the least loaded day,
-    then the earliest start.
-    Then, until ``deadline``, every session placed, or no gain for half the
-    time the repair has run (at least 1 s, at most ``stall``), an unplaced session
-    takes the option whose conflicting sessions weigh least (each session's
-    weight grows by one whenever a move leaves it unplaced: breakout), each
-    new visit weighing ``NEW_VISIT``; those are taken out and placed again
-    where they fit, and each that does not fit may take a place where one
-    session alone is in its way if that one fits elsewhere (an ejection chain
-    of depth two); the move is kept when no fewer sessions are placed than
-    before (min-conflicts with plateau moves).
-    """
-    keys_of: dict[int, list[tuple[int, ...]]] = defaultdict(list)
-    for key in people:
-        for index in key:
-            keys_of[index].append(key)
-    twins_of: dict[int, set[int]] = defaultdict(set)  # same activity, a pupil in common
-    for key in once_a_day:
-        for index in key:
-            twins_of[index].update(i for i in key if i != index)
-    busy: dict[tuple[tuple[int, ...], str], dict[int, tuple[int, int, str]]] = defaultdict(dict)
-    load: dict[tuple[tuple[int, ...], str], int] = defaultdict(int)
-    room_busy: dict[tuple[str, str], dict[int, tuple[int, int]]] = defaultdict(dict)
-    chosen: dict[int, tuple[str, str, int]] = {}
-    rng = random.Random(seed)
-    # parallel sessions of one class at one time keep the class's day in one piece
-    starts_at: dict[tuple[str, str, int], int] = defaultdict(int)
-
-    # the options by day and start, with the rooms free to choose among at that time:
-    # the people's side of a start is then judged once, not once per room
-    slots: list[dict[tuple[str, int], list[str]]] = []
-    for by_room in options:
-        here: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for (day, room), starts in by_room.items():
-            for start in starts:
-                here[(day, start)].append(room)
-        slots.append(dict(here))
-
-    def people_conflicts(index: int, day: str, start: int) -> set[int] | None:
-        """The placed sessions of its people in the way; None when it can never fit."""
-        end = start + minutes[index]
-        site = site_of[index]
-        found = {t for t in twins_of[index] if t in chosen and chosen[t][0] == day}
-        # a session shared by many of its people (a class's subgroups) is judged once
-        theirs: dict[int, tuple[int, int, str]] = {}
-        for key in keys_of[index]:
-            theirs.update(busy[(key, day)])
-        for j, (b, e, other) in theirs.items():
-            if b < end and start < e:
-                found.add(j)
-            elif other != site:
-                travel = instance.travel_minutes(site, other)
-                if travel is None or (start - e if e <= start else b - end) < travel:
-                    found.add(j)
-        for key in keys_of[index]:
-            over = load[(key, day)] + minutes[index] - people[key]
-            if over > 0 and over > sum(minutes[j] for j in found if j in busy[(key, day)]):
-                return None
-        return found
-
-    def room_conflicts(index: int, day: str, room: str, start: int) -> set[int]:
-        end = start + minutes[index]
-        return {j for j, (b, e) in room_busy[(room, day)].items() if b < end and start < e}
-
-    def place(index: int, day: str, room: str, start: int) -> None:
-        chosen[index] = (day, room, start)
-        for c in classes_of[index]:
-            starts_at[(c, day, start)] += 1
-        room_busy[(room, day)][index] = (start, start + minutes[index])
-        for key in keys_of[index]:
-            busy[(key, day)][index] = (start, start + minutes[index], site_of[index])
-            load[(key, day)] += minutes[index]
-
-    def unplace(index: int) -> None:
-        day, room, start = chosen.pop(index)
-        for c in classes_of[index]:
-            starts_at[(c, day, start)] -= 1
-        del room_busy[(room, day)][index]
-        for key in keys_of[index]:
-            del busy[(key, day)][index]
-            load[(key, day)] -= minutes[index]
-
-    shortest = {key: min(minutes[i] for i in key) for key in window_of}
-    coaches_of = [[k for k in keys_of[i] if k in coach_keys] for i in range(len(options))]
-
-    def new_visits(index: int, day: str) -> int:
-        """Its coaches who are not at its site that day yet."""
-        site = site_of[index]
-        return sum(
-            all(other != site for _, _, other in busy[(key, day)].values())
-            for key in coaches_of[index]
-        )
-
-    def waste(index: int, day: str, start: int) -> int:
-        """Free minutes of its pupils' day that become too short for any of their sessions."""
-        end = start + minutes[index]
-        total = 0
-        for key in keys_of[index]:
-            window = window_of.get(key, {}).get(day)
-            if window is None:
-                continue
-            spans = sorted([(b, e) for b, e, _ in busy[(key, day)].values()] + [(start, end)])
-            edge = window[0]
-            for b, e in [*spans, (window[1], window[1])]:
-                if 0 < b - edge < shortest[key]:
-                    total += b - edge
-                edge = max(edge, e)
-        return total
-
-    def first_fit(index: int) -> bool:
-        best = None
-        for (day, start), rooms in slots[index].items():
-            if people_conflicts(index, day, start) != set():
-                continue
-            room = next((r for r in rooms if not room_conflicts(index, day, r, start)), None)
-            if room is None:
-                continue
-            aligned = sum(starts_at[(c, day, start)] for c in classes_of[index])
-            day_load = sum(load[(k, day)] for k in keys_of[index])
-            score = (-aligned, new_visits(index, day), waste(index, day, start), day_load, start)
-            if best is None or score < best[0]:
-                best = (score, day, room, start)
-        if best is None:
-            return False
-        place(index, *best[1:])
-        return True
-
-    order = sorted(
-        range(len(options)),
-        key=lambda i: (sum(len(v) for v in options[i].values()), -len(keys_of[i]), i),
-    )
-
-    unplaced = [i for i in order if options[i] and not first_fit(i)]
-    log.info("greedy: %d of %d placed in the first pass", len(chosen), len(options))
-    tabu: dict[int, int] = {}  # session -> step until which it stays where it is
-    weight: dict[int, int] = defaultdict(lambda: 1)  # how often a session was left out
-
-    def chain(j: int, touched: dict, protect: set[int]) -> bool:
-        """Place ``j`` by moving one placed session that alone is in its way elsewhere."""
-        candidates = []
-        for (day, start), rooms in slots[j].items():
-            mine = people_conflicts(j, day, start)
-            if mine is None or len(mine) > 1 or mine & protect:
-                continue
-            for room in rooms:
-                found = mine | room_conflicts(j, day, room, start)
-                if len(found) == 1 and not found & protect:
-                    candidates.append((day, room, start, next(iter(found))))
-        rng.shuffle(candidates)
-        for day, room, start, k in candidates[:8]:
-            where = chosen[k]
-            unplace(k)
-            place(j, day, room, start)
-            if first_fit(k):
-                touched.setdefault(j, None)
-                touched.setdefault(k, where)
-                return True
-            unplace(j)
-            place(k, *where)
-        return False
-
-    step = 0
-    most, improved = len(chosen), time.monotonic()
-    began = improved
-    while unplaced and time.monotonic() < deadline:
-        step += 1
-        now = time.monotonic()
-        if len(chosen) > most:
-            most, improved = len(chosen), now
-        elif stall is not None and now - improved > min(stall, max(1.0, (now - began) / 2)):
-            break
-        if step % 2000 == 0:
-            log.info("greedy: %d of %d placed, step %d", len(chosen), len(options), step)
-        index = unplaced.pop(rng.randrange(len(unplaced)))
-        best: list[tuple[str, str, int, set[int]]] = []
-        fewest = None
-        for (day, start), rooms in slots[index].items():
-            mine = people_conflicts(index, day, start)
-            if mine is None or any(tabu.get(j, 0) > step for j in mine):
-                continue
-            visits = NEW_VISIT * new_visits(index, day)
-            for room in rooms:
-                found = mine | room_conflicts(index, day, room, start)
-                if any(tabu.get(j, 0) > step for j in found):
-                    continue
-                cost = sum(weight[j] for j in found) + visits
-                if fewest is None or cost < fewest:
-                    fewest, best = cost, []
-                if cost == fewest:
-                    best.append((day, room, start, found))
-        if not best:
-            unplaced.append(index)
-            continue
-        day, room, start, found = rng.choice(best)
-        before = {j: chosen[j] for j in found}
-        for j in found:
-            unplace(j)
-        place(index, day, room, start)
-        tabu[index] = step + 10
-        left = [j for j in found if not first_fit(j)]
-        touched: dict[int, tuple[str, str, int] | None] = dict(before)
-        touched[index] = None
-        if len(left) > 1:
-            left = [j for j in left if not chain(j, touched, {index, *found})]
-        for j in left:
-            weight[j] += 1
-        if len(left) <= 1:
-            unplaced.extend(left)
-            continue
-        # worse: undo
-        for j in touched:
-            if j in chosen:
-                unplace(j)
-        for j, where in touched.items():
-            if where is not None:
-                place(j, *where)
-        unplaced.append(index)
-    log.info("greedy: %d of %d placed after %d repair steps", len(chosen), len(options), step)
-    return chosen

@@ -277,7 +277,7 @@ def test_cp_sat_around_each_session_left_out_completes_what_the_repair_did_not(m
 
     scenario = generate("school", 1)
     projection = project(scenario.instance, scenario.witness)
-    monkeypatch.setattr(ours, "_greedy", lambda *args, **kwargs: {})
+    monkeypatch.setattr(ours, "place_and_repair", lambda *args, **kwargs: {})
     monkeypatch.setattr(ours, "SAT_SESSIONS", 0)
 
     run = ours.solve_projection(projection, 60, workers=1, seed=1)
@@ -302,9 +302,9 @@ def test_sat_around_the_last_sessions_left_out_places_them(monkeypatch):
         for index, s in enumerate(projection.sessions)
         if index not in left_out
     }
-    monkeypatch.setattr(ours, "_greedy", lambda *args, **kwargs: dict(witness))
+    monkeypatch.setattr(ours, "place_and_repair", lambda *args, **kwargs: dict(witness))
     monkeypatch.setattr(ours, "SAT_SESSIONS", 0)
-    monkeypatch.setattr(ours._WeekModel, "solve", lambda *args, **kwargs: None)
+    monkeypatch.setattr(ours.WeekModel, "solve", lambda *args, **kwargs: None)
 
     run = ours.solve_projection(projection, 60, workers=1, seed=1)
 

@@ -90,7 +90,7 @@ def test_ours_hands_what_the_repair_left_to_the_formula(monkeypatch):
 
     scenario = generate("school", 1)
     projection = project(scenario.instance, scenario.witness)
-    monkeypatch.setattr(ours, "_greedy", lambda *args, **kwargs: {})
+    monkeypatch.setattr(ours, "place_and_repair", lambda *args, **kwargs: {})
 
     run = ours.solve_projection(projection, 60, workers=1, seed=1)
 
@@ -136,7 +136,7 @@ def test_ours_tries_the_hour_grid_before_every_quarter(monkeypatch):
     scenario = generate("school", 1)
     projection = project(scenario.instance, scenario.witness)
     rules = rules_of(projection)
-    monkeypatch.setattr(ours, "_greedy", lambda *args, **kwargs: {})
+    monkeypatch.setattr(ours, "place_and_repair", lambda *args, **kwargs: {})
     built = []
 
     class Recorded(WeekFormula):
@@ -162,7 +162,7 @@ def test_a_p_that_fits_whole_hours_is_settled_by_that_formula_alone(monkeypatch)
 
     instance, solution = tiny_pair()
     projection = project(instance, solution)
-    monkeypatch.setattr(ours, "_greedy", lambda *args, **kwargs: {})
+    monkeypatch.setattr(ours, "place_and_repair", lambda *args, **kwargs: {})
     built = []
 
     class Recorded(WeekFormula):
