@@ -8,7 +8,7 @@ repair, CP-SAT around a session left out) and by the SAT formula of
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from solver.peers.fet import Projection
 from solver.solution import Solution
@@ -27,7 +27,7 @@ class Rules:
     window_of: dict[tuple[int, ...], dict[str, tuple[int, int]]]  # a subgroup's school window
     once_a_day: set[tuple[int, ...]]  # sessions of one activity sharing a subgroup
     # per session and day: the first start its pupils' window and walk allow
-    earliest: list[dict[str, int]] = field(default_factory=list)
+    earliest: list[dict[str, int]]
 
 
 def rules_of(projection: Projection) -> Rules:
@@ -121,9 +121,9 @@ def on_the_hour(rules: Rules, hour: int) -> Rules:
     A restriction: a timetable of these rules is one of the full rules. Days
     packed from the window's start, lesson after lesson, are what most
     timetables of P look like, and with a quarter of the starts the SAT
-    formula settles a packed P in seconds where the full one takes minutes
-    (docs/benchmarks.md, "FET side by side", run 16). A session with no
-    start left keeps all of its own.
+    formula settles a packed P in seconds where the full one takes tens of
+    seconds (docs/benchmarks.md, "FET side by side", run 16). A session with
+    no start left keeps all of its own.
     """
     options = []
     for index, by_room in enumerate(rules.options):
