@@ -124,6 +124,22 @@ def test_the_hour_grid_keeps_whole_hours_after_the_pupils_earliest_start():
         assert kept == (on_the_hour_at_all or everything)
 
 
+def _formulas_built_after_an_empty_greedy(monkeypatch) -> list:
+    """The rules of each formula ours builds, its greedy and repair placing nothing."""
+    import solver.peers.ours as ours
+
+    monkeypatch.setattr(ours, "place_and_repair", lambda *args, **kwargs: {})
+    built = []
+
+    class Recorded(WeekFormula):
+        def __init__(self, instance, rules, free):
+            built.append(rules)
+            super().__init__(instance, rules, free)
+
+    monkeypatch.setattr(ours, "WeekFormula", Recorded)
+    return built
+
+
 def test_ours_tries_the_hour_grid_before_every_quarter(monkeypatch):
     """What the repair leaves of a small P goes to the formula on whole hours first.
 
@@ -136,15 +152,7 @@ def test_ours_tries_the_hour_grid_before_every_quarter(monkeypatch):
     scenario = generate("school", 1)
     projection = project(scenario.instance, scenario.witness)
     rules = rules_of(projection)
-    monkeypatch.setattr(ours, "place_and_repair", lambda *args, **kwargs: {})
-    built = []
-
-    class Recorded(WeekFormula):
-        def __init__(self, instance, rules, free):
-            built.append(rules)
-            super().__init__(instance, rules, free)
-
-    monkeypatch.setattr(ours, "WeekFormula", Recorded)
+    built = _formulas_built_after_an_empty_greedy(monkeypatch)
 
     run = ours.solve_projection(projection, 60, workers=1, seed=1)
 
@@ -162,15 +170,7 @@ def test_a_p_that_fits_whole_hours_is_settled_by_that_formula_alone(monkeypatch)
 
     instance, solution = tiny_pair()
     projection = project(instance, solution)
-    monkeypatch.setattr(ours, "place_and_repair", lambda *args, **kwargs: {})
-    built = []
-
-    class Recorded(WeekFormula):
-        def __init__(self, instance, rules, free):
-            built.append(rules)
-            super().__init__(instance, rules, free)
-
-    monkeypatch.setattr(ours, "WeekFormula", Recorded)
+    built = _formulas_built_after_an_empty_greedy(monkeypatch)
 
     run = ours.solve_projection(projection, 10, workers=1, seed=1)
 
