@@ -88,14 +88,18 @@ REPAIR_STALL = 0.05
 # not scale to ten schools (docs/benchmarks.md, "FET side by side", runs 7 and 9).
 # Above it, CP-SAT around each session left out.
 SAT_SESSIONS = 800
-# Of the time left, the share the SAT stage first gives its formula with each
-# start a whole lesson (P's most common length) after the first its pupils may
-# begin: days packed lesson after lesson from the window's start, a quarter of
-# the starts. On the first 5 schools of the district, where the repair leaves a
-# few out, ours then completes P in 6-9 s instead of 16-41 s; a P that does not
-# fit whole lessons (a single school) is proved so in a fraction of a second
-# (docs/benchmarks.md, "FET side by side", run 16).
+# The SAT stage first gives its formula with each start a whole lesson (P's
+# most common length) after the first its pupils may begin, days packed lesson
+# after lesson from the window's start: a quarter of the starts. It gets a
+# quarter of the time left and at most HOUR_CONFLICTS conflicts. On the first 5
+# schools of the district, where the repair leaves a few out, it finds a
+# timetable within 8,000-14,000 conflicts, and ours completes P in 6-9 s instead
+# of 16-41 s. A P that does not fit whole lessons (the school scenario) is
+# proved so at once, but two packed single schools of the district took 100,000
+# conflicts or more where every quarter hour took a few seconds: the cap keeps
+# that loss to 1.5-2 s (docs/benchmarks.md, "FET side by side", run 16).
 HOUR_FIRST = 0.25
+HOUR_CONFLICTS = 20_000
 NEIGHBOURHOOD = 150  # sessions CP-SAT may move to place one more
 STEP_SECONDS = 10.0  # CP-SAT's limit for one neighbourhood
 # With few sessions left out, a larger neighbourhood goes to the SAT solver
@@ -173,7 +177,9 @@ def solve_projection(
             lesson = Counter(minutes[i] for i in placeable).most_common(1)[0][0]
             formula = WeekFormula(instance, on_the_hour(rules, lesson), placeable)
             found = formula.solve(
-                HOUR_FIRST * (started + time_limit - time.monotonic()), hint=chosen
+                HOUR_FIRST * (started + time_limit - time.monotonic()),
+                hint=chosen,
+                conflicts=HOUR_CONFLICTS,
             )
         if found is None:
             formula = WeekFormula(instance, rules, placeable)

@@ -56,16 +56,24 @@ class WeekFormula:
         self._rooms(rules.options)
         self._people(instance, rules.site_of, rules.people, rules.once_a_day)
 
-    def solve(self, time_limit: float, hint=None) -> dict[int, tuple[str, str, int]] | None:
-        """Day, room and start of every free session, or None when none is found in time."""
+    def solve(
+        self, time_limit: float, hint=None, conflicts: int | None = None
+    ) -> dict[int, tuple[str, str, int]] | None:
+        """Day, room and start of every free session, or None when none is found in time.
+
+        ``conflicts``: at most about so many conflicts of the solver, as well.
+        """
         started = time.monotonic()
         with Solver(name=SOLVER, bootstrap_with=self.clauses) as solver:
             if hint:
                 solver.set_phases(self._phases(hint))
-            found = None
+            found, spent = None, 0
             while found is None and time.monotonic() - started < time_limit:
+                if conflicts is not None and spent >= conflicts:
+                    break
                 solver.conf_budget(CONFLICTS)
                 found = solver.solve_limited()
+                spent += CONFLICTS
             if not found:
                 return None
             true = {v for v in solver.get_model() if v > 0}

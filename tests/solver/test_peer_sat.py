@@ -53,6 +53,17 @@ def test_the_formula_alone_places_a_whole_school_validly():
     assert report.unmet_minutes == check(scenario.instance, scenario.witness).unmet_minutes
 
 
+def test_a_budget_of_conflicts_stops_the_formula_before_its_time_does():
+    from solver.generator import generate
+
+    scenario = generate("school", 1)
+    rules = rules_of(project(scenario.instance, scenario.witness))
+    formula = WeekFormula(scenario.instance, rules, set(range(len(rules.options))))
+
+    assert formula.solve(60, conflicts=0) is None
+    assert formula.solve(60) is not None
+
+
 def test_the_daily_maximum_spreads_a_pupils_sessions_even_against_the_hint():
     """At most 60 minutes a day: three hours go on three days, though the hint doubles up."""
     week = {**copy.deepcopy(WEEK), "wed": [["14:00", "18:00"]]}
