@@ -40,7 +40,9 @@ shown. The ratio is FET's time over ours on P; when only one side completes,
 the other's time limit bounds it. The engine's full solve is shown for
 context only: it solves a larger problem (it also chooses the sessions), and
 its coverage of the full instance has no bearing on whether P is complete.
-fet-cl must be installed already (``apt-get install fet``).
+Both sides are seeded with ``--seed`` (FET: its six random seed components),
+so that one P and seed repeat the same search on either side, up to where
+the clock cuts it. fet-cl must be installed already (``apt-get install fet``).
 """
 
 from __future__ import annotations
@@ -200,7 +202,7 @@ def _both_sides(label, instance, solution, engine, time_limit, workers, seed) ->
         file=sys.stderr,
         flush=True,
     )
-    fet = run_fet(projection, time_limit)
+    fet = run_fet(projection, time_limit, seed=seed)
     report = check(instance, fet.solution)
     return PeerRow(
         scenario=label,

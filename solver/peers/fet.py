@@ -574,8 +574,20 @@ def find_fet_cl() -> str:
 _MAX_PLACED = re.compile(r"(\d+)\s+(?:out of|/)\s+(\d+)", re.IGNORECASE)
 
 
-def run_fet(projection: Projection, time_limit: float, workdir: str | Path | None = None) -> FetRun:
+FET_SEEDS = ("10", "11", "12", "20", "21", "22")  # the six components of FET's random seed
+
+
+def run_fet(
+    projection: Projection,
+    time_limit: float,
+    workdir: str | Path | None = None,
+    seed: int | None = None,
+) -> FetRun:
     """Run fet-cl on the projection; read its timetable back whether or not it completed.
+
+    ``seed`` fixes FET's random seeds (all six components from it): the same
+    file, FET version and seed give the same search, as ``seed`` does for
+    ours. Without it FET draws them from the clock.
 
     fet-cl exits 0 on a timeout too. It writes the complete timetable under
     ``timetables/<name>/``; on a timeout it writes the best partial one under
@@ -608,6 +620,9 @@ def run_fet(projection: Projection, time_limit: float, workdir: str | Path | Non
         "--warnifusingnotperfectconstraints=false",
         "--warnsubgroupswiththesameactivities=false",
     ]
+    if seed is not None:
+        # each component at least 1, so never all three zero, which FET refuses
+        command += [f"--randomseeds{part}={seed % 4_000_000_000 + 1}" for part in FET_SEEDS]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     started = time.monotonic()
     completed = subprocess.run(

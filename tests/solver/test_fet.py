@@ -142,6 +142,21 @@ def test_fet_cl_on_the_tiny_scenario_passes_our_checker(tmp_path):
     assert report.unmet_minutes == ours.report.unmet_minutes
 
 
+@pytest.mark.skipif(shutil.which("fet-cl") is None, reason="fet-cl is not installed")
+def test_fet_cl_given_a_seed_makes_the_same_timetable_again(tmp_path):
+    from solver.generator import generate
+
+    scenario = generate("school", 1)
+    projection = project(scenario.instance, scenario.witness)
+
+    def timetable(seed: int, run: str):
+        fet = run_fet(projection, 20, workdir=tmp_path / run, seed=seed)
+        assert fet.complete, fet.log[-2000:]
+        return sorted((s.id, s.day, s.start, s.room) for s in fet.solution.sessions)
+
+    assert timetable(7, "first") == timetable(7, "again") != timetable(8, "other")
+
+
 def test_ours_on_the_projection_places_the_same_activities_validly():
     """Our side solves the projected problem itself: same sessions, new days, starts, rooms."""
     from solver.peers.ours import solve_projection
