@@ -21,9 +21,10 @@ repair), then a SAT solver or OR-Tools CP-SAT, under the instance's own rules:
 - travel as the spec states it (per pair of sites, unreachable pairs not on
   one day), which FET is told pair by pair as well.
 
-How: a greedy first (most constrained session first; of its options the one
-that keeps parallel sessions of a class at one time, then the one that brings
-the fewest coaches to its site on a day they are not there yet, then the one
+How: a greedy first (``solver.peers.min_conflicts``; most constrained session
+first; of its options the one that keeps parallel sessions of a class at one
+time, then the one that brings the fewest coaches to its site on a day they
+are not there yet, then the one
 that leaves its pupils the fewest free minutes too short for their other
 sessions, then the least loaded day, then the earliest start), then
 min-conflicts repair (an unplaced session takes the option whose sessions in
@@ -44,10 +45,11 @@ person or an allowed room), all of them mandatory, the sessions they touch
 fixed; and so on until all are placed or time is up. Once at most
 ``SAT_LEFT`` are left out, the SAT formula of P tries first, with
 ``SAT_NEIGHBOURHOOD`` sessions around the one left out free and every other
-placed session pinned. One CP-SAT model over the week (a start per session
-on a week-long time line, no overlap per person and room, the daily maxima
-and "once a day" by day literals, the travel between two sessions at
-different sites as a disjunction). When time runs out the
+placed session pinned. One CP-SAT model over the week
+(``solver.peers.week_model``: a start per session on a week-long time line,
+no overlap per person and room, the daily maxima and "once a day" by day
+literals, the travel between two sessions at different sites as a
+disjunction). When time runs out the
 best partial timetable is returned, like FET's. The result is checked by our
 checker against the real instance, like FET's.
 
