@@ -24,9 +24,9 @@ repair), then a SAT solver or OR-Tools CP-SAT, under the instance's own rules:
 How: a greedy first (``solver.peers.min_conflicts``; most constrained session
 first; of its options the one that keeps parallel sessions of a class at one
 time, then the one that brings the fewest coaches to its site on a day they
-are not there yet, then the one
-that leaves its pupils the fewest free minutes too short for their other
-sessions, then the least loaded day, then the earliest start), then
+are not there yet, then the one that leaves its pupils the fewest free
+minutes too short for their other sessions, then the least loaded day, then
+the earliest start), then
 min-conflicts repair (an unplaced session takes the option whose sessions in
 its way weigh least, a session's weight growing each time a move leaves it
 out, a coach's new visit weighing two; those are placed again where they
