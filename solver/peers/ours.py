@@ -174,15 +174,13 @@ def solve_projection(
     placeable = {index for index, options in enumerate(option_list) if options}
     if len(chosen) < len(sessions) and len(placeable) <= SAT_SESSIONS:
         status = "GREEDY+SAT"
-        found = None
-        if HOUR_FIRST:
-            lesson = Counter(minutes[i] for i in placeable).most_common(1)[0][0]
-            formula = WeekFormula(instance, on_the_hour(rules, lesson), placeable)
-            found = formula.solve(
-                HOUR_FIRST * (started + time_limit - time.monotonic()),
-                hint=chosen,
-                conflicts=HOUR_CONFLICTS,
-            )
+        lesson = Counter(minutes[i] for i in placeable).most_common(1)[0][0]
+        formula = WeekFormula(instance, on_the_hour(rules, lesson), placeable)
+        found = formula.solve(
+            HOUR_FIRST * (started + time_limit - time.monotonic()),
+            hint=chosen,
+            conflicts=HOUR_CONFLICTS,
+        )
         if found is None:
             formula = WeekFormula(instance, rules, placeable)
             found = formula.solve(started + time_limit - time.monotonic(), hint=chosen)

@@ -68,9 +68,11 @@ class WeekFormula:
             if hint:
                 solver.set_phases(self._phases(hint))
             found, spent = None, 0
-            while found is None and time.monotonic() - started < time_limit:
-                if conflicts is not None and spent >= conflicts:
-                    break
+            while (
+                found is None
+                and time.monotonic() - started < time_limit
+                and (conflicts is None or spent < conflicts)
+            ):
                 solver.conf_budget(CONFLICTS)
                 found = solver.solve_limited()
                 spent += CONFLICTS
