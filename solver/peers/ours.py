@@ -21,37 +21,40 @@ repair), then a SAT solver or OR-Tools CP-SAT, under the instance's own rules:
 - travel as the spec states it (per pair of sites, unreachable pairs not on
   one day), which FET is told pair by pair as well.
 
-How: a greedy first (``solver.peers.min_conflicts``; most constrained session
-first; of its options the one that keeps parallel sessions of a class at one
-time, then the one that brings the fewest coaches to its site on a day they
-are not there yet, then the one that leaves its pupils the fewest free
-minutes too short for their other sessions, then the least loaded day, then
-the earliest start), then
-min-conflicts repair (an unplaced session takes the option whose sessions in
-its way weigh least, a session's weight growing each time a move leaves it
-out, a coach's new visit weighing two; those are placed again where they
-fit, and one that does not gets a second link of an ejection chain: it takes
-a place where a single session is in its way, which moves to where it fits;
-a move that places fewer is undone) until it stalls. Then,
-for a P of up to ``SAT_SESSIONS`` sessions, a SAT solver (Glucose) places all
-of them, its phases set to the repair's timetable (``solver.peers.sat``:
-time-indexed literals, which settle in seconds the tightly packed schools
-that the repair and CP-SAT leave unfinished after minutes); first with each
-start a whole lesson after the first its pupils may begin
-(``rules.on_the_hour``), then on every quarter hour. For a larger P,
-for a session still left out, chosen at random, OR-Tools CP-SAT places it
-together with up to ``NEIGHBOURHOOD`` placed sessions around it (sharing a
-person or an allowed room), all of them mandatory, the sessions they touch
-fixed; and so on until all are placed or time is up. Once at most
-``SAT_LEFT`` are left out, the SAT formula of P tries first, with
-``SAT_NEIGHBOURHOOD`` sessions around the one left out free and every other
-placed session pinned. One CP-SAT model over the week
-(``solver.peers.week_model``: a start per session on a week-long time line,
-no overlap per person and room, the daily maxima and "once a day" by day
-literals, the travel between two sessions at different sites as a
-disjunction). When time runs out the
-best partial timetable is returned, like FET's. The result is checked by our
-checker against the real instance, like FET's.
+How, stage by stage:
+
+1. A greedy (``solver.peers.min_conflicts``): most constrained session first;
+   of its options the one that keeps parallel sessions of a class at one
+   time, then the one that brings the fewest coaches to its site on a day
+   they are not there yet, then the one that leaves its pupils the fewest
+   free minutes too short for their other sessions, then the least loaded
+   day, then the earliest start.
+2. Min-conflicts repair until it stalls: an unplaced session takes the
+   option whose sessions in its way weigh least, a session's weight growing
+   each time a move leaves it out, a coach's new visit weighing two; those
+   are placed again where they fit, and one that does not gets a second link
+   of an ejection chain (it takes a place where a single session is in its
+   way, which moves to where it fits); a move that places fewer is undone.
+3. For a P of up to ``SAT_SESSIONS`` sessions, a SAT solver (Glucose) places
+   all of them, its phases set to the repair's timetable
+   (``solver.peers.sat``: time-indexed literals, which settle in seconds the
+   tightly packed schools that the repair and CP-SAT leave unfinished after
+   minutes); first with each start a whole lesson after the first its pupils
+   may begin (``rules.on_the_hour``), then on every quarter hour.
+4. For a larger P, for a session still left out, chosen at random, OR-Tools
+   CP-SAT places it together with up to ``NEIGHBOURHOOD`` placed sessions
+   around it (sharing a person or an allowed room), all of them mandatory,
+   the sessions they touch fixed; and so on until all are placed or time is
+   up. Once at most ``SAT_LEFT`` are left out, the SAT formula of P tries
+   first, with ``SAT_NEIGHBOURHOOD`` sessions around the one left out free
+   and every other placed session pinned. The CP-SAT model is one over the
+   week (``solver.peers.week_model``): a start per session on a week-long
+   time line, no overlap per person and room, the daily maxima and "once a
+   day" by day literals, the travel between two sessions at different sites
+   as a disjunction.
+
+When time runs out the best partial timetable is returned, like FET's. The
+result is checked by our checker against the real instance, like FET's.
 
 *Complete* means every session of the projection placed; the time to it is
 wall-clock from the call (computing the options included), on one thread for
