@@ -37,7 +37,9 @@ its complete timetable written; ours: all sessions placed). The time to it is
 wall-clock from the start of that side's run (building its model included;
 fet-cl's time is the whole process). When time runs out the share placed is
 shown. The ratio is FET's time over ours on P; when only one side completes,
-the other's time limit bounds it. The engine's full solve is shown for
+the other's time limit bounds it. A second table times both sides to the
+most activities both placed (``solver.peers.progress``): where neither
+completes, the time each first held as many as the other ever did. The engine's full solve is shown for
 context only: it solves a larger problem (it also chooses the sessions), and
 its coverage of the full instance has no bearing on whether P is complete.
 Both sides are seeded with ``--seed`` (FET: its six random seed components),
@@ -55,6 +57,7 @@ from dataclasses import dataclass, field, replace
 
 from solver.peers.fet import LEFT_OUT, FetMissing, find_fet_cl, project, run_fet
 from solver.peers.ours import solve_projection
+from solver.peers.progress import Target, common_target
 from solver.peers.rules import rules_of
 from solver.peers.tightness import tightness
 
@@ -79,6 +82,7 @@ class PeerRow:
     fet_rules: dict[str, int] = field(default_factory=dict)
     ours_rules: dict[str, int] = field(default_factory=dict)
     tightness: dict[str, str] = field(default_factory=dict)  # Tightness.summary() of P
+    target: Target | None = None  # the most both placed, and when each first did
 
     @property
     def ratio(self) -> str:
@@ -223,6 +227,7 @@ def _both_sides(label, instance, solution, engine, time_limit, workers, seed) ->
         fet_hard=len(report.violations),
         fet_rules=dict(sorted(Counter(v.rule for v in report.violations).items())),
         tightness=tightness(projection, rules_of(projection)).summary(),
+        target=common_target(ours.progress, fet.progress),
     )
 
 
@@ -254,6 +259,24 @@ def format_peer_table(rows: list[PeerRow]) -> str:
             f"| {ours} | {_hard(r.ours_hard, r.ours_rules)} "
             f"| {fet} | {_hard(r.fet_hard, r.fet_rules)} | {r.ratio} "
             f"| {r.engine_seconds:.1f}, {r.engine_coverage:.2%}, {r.engine_hard} |"
+        )
+    return "\n".join(lines)
+
+
+def format_target_table(rows: list[PeerRow]) -> str:
+    head = (
+        "| scenario | the most both placed | ours first there (s) "
+        "| FET first there (s, its own clock, ± 1) | FET / ours |"
+    )
+    lines = [head, "|---|---|---|---|---|"]
+    for r in rows:
+        t = r.target
+        if t is None:
+            lines.append(f"| {r.scenario} | - | - | - | - |")
+            continue
+        lines.append(
+            f"| {r.scenario} | {t.placed / r.sessions:.1%} ({t.placed}/{r.sessions}) "
+            f"| {t.ours_seconds:.1f} | {t.fet_seconds:.0f} | {t.ratio} |"
         )
     return "\n".join(lines)
 
@@ -301,6 +324,8 @@ def command_peer_bench(args) -> int:
         + (", P reproducible (engine on deterministic time)" if reproducible else "")
     )
     print(format_peer_table(rows))
+    print("\nTime to the most both sides placed (each side's first time there):")
+    print(format_target_table(rows))
     print("\nHow full P leaves the time its sessions could use (solver.peers.tightness):")
     print(format_tightness_table(rows))
     print(f"\nNote: {LEFT_OUT} FET's hard violations are counted by our checker on the")

@@ -90,6 +90,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from solver.instance import Instance
+from solver.peers.progress import Progress
 from solver.solution import Session, Solution
 from solver.times import format_time, overlaps
 
@@ -555,10 +556,26 @@ class FetRun:
     total: int
     seconds: float
     log: str
+    # when each new most placed was reached, by FET's own clock: whole seconds from the
+    # start of its search (reading the file not counted), each within a second of the truth
+    progress: Progress = field(default_factory=Progress)
 
     @property
     def share_placed(self) -> float:
         return self.placed / self.total if self.total else 1.0
+
+
+_REACHED = re.compile(r"At time (\d+) h (\d+) m (\d+) s, FET reached (\d+) activities placed")
+
+
+def read_progress(text: str) -> Progress:
+    """FET's ``logs/max_placed_activities.txt``: when it first placed each number of activities."""
+    progress = Progress(started=0.0)
+    for hours, minutes, seconds, placed in _REACHED.findall(text):
+        if not progress.steps or int(placed) > progress.best:
+            at = 3600 * int(hours) + 60 * int(minutes) + int(seconds)
+            progress.steps.append((float(at), int(placed)))
+    return progress
 
 
 def find_fet_cl() -> str:
@@ -569,9 +586,6 @@ def find_fet_cl() -> str:
             "(Debian/Ubuntu) or from https://lalescu.ro/liviu/fet/"
         )
     return path
-
-
-_MAX_PLACED = re.compile(r"(\d+)\s+(?:out of|/)\s+(\d+)", re.IGNORECASE)
 
 
 FET_SEEDS = ("10", "11", "12", "20", "21", "22")  # the six components of FET's random seed
@@ -650,6 +664,10 @@ def run_fet(
         solution = Solution(instance=projection.instance.name, sessions=[])
     placed = len(solution.sessions)
     complete = complete_file.exists() and placed == total
+    trace = output / "logs" / "max_placed_activities.txt"
+    progress = read_progress(trace.read_text(errors="replace") if trace.exists() else "")
+    # its search cannot have taken longer than the whole process
+    progress.steps = [(min(at, seconds), placed) for at, placed in progress.steps]
     if own:
         shutil.rmtree(directory, ignore_errors=True)
-    return FetRun(solution, complete, placed, total, seconds, log)
+    return FetRun(solution, complete, placed, total, seconds, log, progress)

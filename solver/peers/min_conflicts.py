@@ -13,6 +13,8 @@ import random
 import time
 from collections import defaultdict
 
+from solver.peers.progress import Progress
+
 log = logging.getLogger(__name__)
 
 # A coach who comes to a site on one more day leaves less of that day for travel
@@ -37,6 +39,7 @@ def place_and_repair(
     deadline: float,
     seed: int = 0,
     stall: float | None = None,
+    progress: Progress | None = None,
 ) -> dict[int, tuple[str, str, int]]:
     """Sessions placed one at a time under the same rules as the model, then repaired.
 
@@ -54,8 +57,10 @@ def place_and_repair(
     where they fit, and each that does not fit may take a place where one
     session alone is in its way if that one fits elsewhere (an ejection chain
     of depth two); the move is kept when no fewer sessions are placed than
-    before (min-conflicts with plateau moves).
+    before (min-conflicts with plateau moves). ``progress`` records when each
+    new most placed was reached.
     """
+    progress = progress if progress is not None else Progress()
     keys_of: dict[int, list[tuple[int, ...]]] = defaultdict(list)
     for key in people:
         for index in key:
@@ -176,7 +181,14 @@ def place_and_repair(
         key=lambda i: (sum(len(v) for v in options[i].values()), -len(keys_of[i]), i),
     )
 
-    unplaced = [i for i in order if options[i] and not first_fit(i)]
+    unplaced = []
+    for i in order:
+        if not options[i]:
+            continue
+        if first_fit(i):
+            progress.seen(len(chosen))
+        else:
+            unplaced.append(i)
     log.info("greedy: %d of %d placed in the first pass", len(chosen), len(options))
     tabu: dict[int, int] = {}  # session -> step until which it stays where it is
     weight: dict[int, int] = defaultdict(lambda: 1)  # how often a session was left out
@@ -213,6 +225,7 @@ def place_and_repair(
         now = time.monotonic()
         if len(chosen) > most:
             most, improved = len(chosen), now
+            progress.seen(most)
         elif stall is not None and now - improved > min(stall, max(1.0, (now - began) / 2)):
             break
         if step % 2000 == 0:
@@ -262,4 +275,5 @@ def place_and_repair(
                 place(j, *where)
         unplaced.append(index)
     log.info("greedy: %d of %d placed after %d repair steps", len(chosen), len(options), step)
+    progress.seen(len(chosen))
     return chosen

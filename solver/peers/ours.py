@@ -68,10 +68,11 @@ import logging
 import random
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from solver.peers.fet import Projection
 from solver.peers.min_conflicts import place_and_repair
+from solver.peers.progress import Progress
 from solver.peers.rules import on_the_hour, pinned_to, rules_of
 from solver.peers.sat import WeekFormula
 from solver.peers.week_model import WeekModel
@@ -124,6 +125,7 @@ class OursRun:
     total: int
     seconds: float  # to the complete timetable, or to the end of the search
     status: str
+    progress: Progress = field(default_factory=Progress)  # when each new most placed was reached
 
     @property
     def share_placed(self) -> float:
@@ -145,6 +147,7 @@ def solve_projection(
     satisfies the model.
     """
     started = time.monotonic()
+    progress = Progress(started)
     instance = projection.instance
     sessions = projection.sessions
     rules = rules_of(projection)
@@ -172,6 +175,7 @@ def solve_projection(
         deadline=started + time_limit,
         seed=seed,
         stall=min(max(REPAIR_STALL * time_limit, 2.0), 20.0),
+        progress=progress,
     )
     status = "GREEDY"
     placeable = {index for index, options in enumerate(option_list) if options}
@@ -189,6 +193,7 @@ def solve_projection(
             found = formula.solve(started + time_limit - time.monotonic(), hint=chosen)
         if found is not None:
             chosen = found
+            progress.seen(len(chosen))
     elif len(chosen) < len(sessions):
         status = "GREEDY+CP-SAT"
         model = WeekModel(instance, option_list, site_of, minutes, people, once_a_day)
@@ -201,8 +206,9 @@ def solve_projection(
             workers,
             seed,
             _SatAround(instance, rules),
+            progress,
         )
-    return _run(projection, chosen, minutes, time.monotonic() - started, status)
+    return _run(projection, chosen, minutes, time.monotonic() - started, status, progress)
 
 
 def _neighbours(
@@ -230,6 +236,7 @@ def _fill_by_neighbourhoods(
     workers: int,
     seed: int,
     sat: _SatAround | None = None,
+    progress: Progress | None = None,
 ) -> dict[int, tuple[str, str, int]]:
     """Place what the repair left out, one session at a time, by moving those around it.
 
@@ -255,6 +262,8 @@ def _fill_by_neighbourhoods(
             found = sat.place(first, chosen, rng, deadline)
             if found is not None:
                 chosen, sat_failed = found, set()
+                if progress is not None:
+                    progress.seen(len(chosen))
                 continue
             sat_failed.add(first)  # until something else moves
         free = _reach(first, neighbours, NEIGHBOURHOOD, rng, admit=chosen.__contains__)
@@ -265,6 +274,8 @@ def _fill_by_neighbourhoods(
         if found:
             chosen.update({i: found[i] for i in free})
             sat_failed = set()
+            if progress is not None:
+                progress.seen(len(chosen))
     log.info("neighbourhoods: %d of %d placed", len(chosen), total)
     return chosen
 
@@ -325,6 +336,7 @@ def _run(
     minutes: list[int],
     seconds: float,
     status: str,
+    progress: Progress | None = None,
 ) -> OursRun:
     result = []
     for index, session in enumerate(projection.sessions):
@@ -354,4 +366,5 @@ def _run(
         total=len(projection.sessions),
         seconds=seconds,
         status=status,
+        progress=progress if progress is not None else Progress(),
     )

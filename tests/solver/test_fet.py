@@ -419,3 +419,66 @@ def test_bench_reproducible_gives_the_same_p_in_two_processes_side_by_side():
     assert all(run.returncode == 0 for run in runs)
     assert int(outputs[0][0]) > 50  # the school's sessions, not an empty P
     assert outputs[0] == outputs[1]
+
+
+FET_TRACE = """\ufeffThis is the list of max placed activities, chronologically. If FET could reach \
+maximum n-th activity, look at the n+1-st activity in the initial order of the activities
+
+At time 0 h 0 m 0 s, FET reached 1 activities placed
+At time 0 h 0 m 0 s, FET reached 2 activities placed
+At time 0 h 0 m 12 s, FET reached 3 activities placed
+At time 1 h 2 m 3 s, FET reached 4 activities placed
+"""
+
+
+def test_fets_trace_says_when_it_first_placed_each_number_of_activities():
+    from solver.peers.fet import read_progress
+
+    progress = read_progress(FET_TRACE)
+
+    assert progress.steps == [(0.0, 1), (0.0, 2), (12.0, 3), (3723.0, 4)]
+    assert progress.best == 4
+    assert progress.first_at(3) == 12.0 and progress.first_at(5) is None
+
+
+@pytest.mark.skipif(shutil.which("fet-cl") is None, reason="fet-cl is not installed")
+def test_fet_cl_run_comes_back_with_its_trace(tmp_path):
+    from solver.generator import generate
+
+    scenario = generate("school", 1)
+    fet = run_fet(project(scenario.instance, scenario.witness), 20, workdir=tmp_path, seed=1)
+
+    assert fet.complete
+    assert fet.progress.best == fet.placed
+    counts = [placed for _, placed in fet.progress.steps]
+    assert counts == sorted(set(counts))
+    assert fet.progress.first_at(fet.placed) <= fet.seconds
+
+
+def test_ours_says_when_it_first_placed_each_number_of_sessions():
+    from solver.peers.ours import solve_projection
+
+    ours = solve_projection(project(*tiny_pair()), 10, workers=1, seed=1)
+
+    assert ours.progress.best == ours.placed == 3
+    assert [placed for _, placed in ours.progress.steps] == [1, 2, 3]
+    assert 0 <= ours.progress.first_at(3) <= ours.seconds
+
+
+def test_where_neither_completes_both_are_timed_to_the_most_both_placed():
+    from dataclasses import replace
+
+    from solver.peers.bench import format_target_table
+    from solver.peers.progress import Progress, common_target
+
+    ours = Progress(started=0.0, steps=[(0.5, 10), (2.0, 30), (9.0, 31)])
+    fet = Progress(started=0.0, steps=[(1.0, 5), (40.0, 20), (600.0, 25)])
+    target = common_target(ours, fet)
+
+    assert (target.placed, target.ours_seconds, target.fet_seconds) == (25, 2.0, 600.0)
+    row = peer_row(scenario="district", sessions=40, target=target)
+    assert format_target_table([row]).splitlines()[-1] == (
+        "| district | 62.5% (25/40) | 2.0 | 600 | ≥ 299.5 |"
+    )
+    assert replace(target, fet_seconds=1.0).ratio.startswith("-")  # FET's clock: ± 1 s
+    assert common_target(ours, Progress(started=0.0)) is None
