@@ -39,9 +39,10 @@ fet-cl's time is the whole process). When time runs out the share placed is
 shown. The ratio is FET's time over ours on P; when only one side completes,
 the other's time limit bounds it. A second table times both sides to the
 most activities both placed (``solver.peers.progress``): where neither
-completes, the time each first held as many as the other ever did. The engine's full solve is shown for
-context only: it solves a larger problem (it also chooses the sessions), and
-its coverage of the full instance has no bearing on whether P is complete.
+completes, the time each first held as many as the other ever did. The
+engine's full solve is shown for context only: it solves a larger problem
+(it also chooses the sessions), and its coverage of the full instance has no
+bearing on whether P is complete.
 Both sides are seeded with ``--seed`` (FET: its six random seed components),
 so that one P and seed repeat the same search on either side, up to where
 the clock cuts it. fet-cl must be installed already (``apt-get install fet``).

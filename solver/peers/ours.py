@@ -53,8 +53,10 @@ How, stage by stage:
    day" by day literals, the travel between two sessions at different sites
    as a disjunction.
 
-When time runs out the best partial timetable is returned, like FET's. The
-result is checked by our checker against the real instance, like FET's.
+When time runs out the best partial timetable is returned, like FET's, and
+with it, like FET's trace, when each new most placed was first reached
+(``OursRun.progress``). The result is checked by our checker against the
+real instance, like FET's.
 
 *Complete* means every session of the projection placed; the time to it is
 wall-clock from the call (computing the options included), on one thread for
@@ -250,6 +252,7 @@ def _fill_by_neighbourhoods(
     larger neighbourhood of the session first.
     """
     chosen = dict(chosen)
+    progress = progress if progress is not None else Progress()
     rng = random.Random(seed)
     total = len(model.options)
     sat_failed: set[int] = set()
@@ -262,8 +265,7 @@ def _fill_by_neighbourhoods(
             found = sat.place(first, chosen, rng, deadline)
             if found is not None:
                 chosen, sat_failed = found, set()
-                if progress is not None:
-                    progress.seen(len(chosen))
+                progress.seen(len(chosen))
                 continue
             sat_failed.add(first)  # until something else moves
         free = _reach(first, neighbours, NEIGHBOURHOOD, rng, admit=chosen.__contains__)
@@ -274,8 +276,7 @@ def _fill_by_neighbourhoods(
         if found:
             chosen.update({i: found[i] for i in free})
             sat_failed = set()
-            if progress is not None:
-                progress.seen(len(chosen))
+            progress.seen(len(chosen))
     log.info("neighbourhoods: %d of %d placed", len(chosen), total)
     return chosen
 
