@@ -162,7 +162,7 @@ def solve_projection(
         model = WeekModel(instance, pinned, site_of, minutes, people, once_a_day)
         free = {index for index, options in enumerate(pinned) if options}
         chosen = model.solve(free, {}, time_limit, workers, seed) or {}
-        return _run(projection, chosen, minutes, time.monotonic() - started, "PINNED")
+        return _run(projection, chosen, minutes, time.monotonic() - started, "PINNED", progress)
 
     chosen = place_and_repair(
         instance,
@@ -207,8 +207,8 @@ def solve_projection(
             started + time_limit,
             workers,
             seed,
-            _SatAround(instance, rules),
             progress,
+            _SatAround(instance, rules),
         )
     return _run(projection, chosen, minutes, time.monotonic() - started, status, progress)
 
@@ -237,8 +237,8 @@ def _fill_by_neighbourhoods(
     deadline: float,
     workers: int,
     seed: int,
+    progress: Progress,
     sat: _SatAround | None = None,
-    progress: Progress | None = None,
 ) -> dict[int, tuple[str, str, int]]:
     """Place what the repair left out, one session at a time, by moving those around it.
 
@@ -252,7 +252,6 @@ def _fill_by_neighbourhoods(
     larger neighbourhood of the session first.
     """
     chosen = dict(chosen)
-    progress = progress if progress is not None else Progress()
     rng = random.Random(seed)
     total = len(model.options)
     sat_failed: set[int] = set()
