@@ -572,9 +572,7 @@ def read_progress(text: str) -> Progress:
     """FET's ``logs/max_placed_activities.txt``: when it first placed each number of activities."""
     progress = Progress(started=0.0)
     for hours, minutes, seconds, placed in _REACHED.findall(text):
-        if not progress.steps or int(placed) > progress.best:
-            at = 3600 * int(hours) + 60 * int(minutes) + int(seconds)
-            progress.steps.append((float(at), int(placed)))
+        progress.reached(3600.0 * int(hours) + 60 * int(minutes) + int(seconds), int(placed))
     return progress
 
 

@@ -20,8 +20,12 @@ class Progress:
     steps: list[tuple[float, int]] = field(default_factory=list)
 
     def seen(self, placed: int) -> None:
+        self.reached(time.monotonic() - self.started, placed)
+
+    def reached(self, seconds: float, placed: int) -> None:
+        """A step at ``seconds`` when it places more than every step before."""
         if not self.steps or placed > self.steps[-1][1]:
-            self.steps.append((time.monotonic() - self.started, placed))
+            self.steps.append((seconds, placed))
 
     @property
     def best(self) -> int:
